@@ -1,0 +1,51 @@
+//! The core's error type. Each variant maps to a stable `code` the UI and the
+//! command line branch on; the message is a sentence a patient can read and never
+//! carries a key, a passphrase or record contents.
+
+use ownchart_vault::VaultError;
+
+use crate::import::ImportError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("The vault is locked. Unlock it first.")]
+    VaultLocked,
+    #[error("A vault already exists in this data folder.")]
+    VaultExists,
+    #[error("A passphrase is needed for this.")]
+    PassphraseRequired,
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+pub type Result<T> = std::result::Result<T, CoreError>;
+
+impl CoreError {
+    /// A stable machine-readable code; add one only when a caller branches on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::VaultLocked => "vault_locked",
+            CoreError::VaultExists => "vault_exists",
+            CoreError::PassphraseRequired => "passphrase_required",
+            CoreError::Import(ImportError::Vault(e)) | CoreError::Vault(e) => vault_code(e),
+            CoreError::Import(e) => e.code(),
+        }
+    }
+}
+
+fn vault_code(e: &VaultError) -> &'static str {
+    match e {
+        VaultError::WrongKey | VaultError::KeyUnavailable(_) | VaultError::HeaderMissing => {
+            "key_unavailable"
+        }
+        VaultError::WrongPassphrase => "wrong_passphrase",
+        VaultError::KeyringUnavailable(_) => "keyring_unavailable",
+        VaultError::InUse => "in_use",
+        VaultError::AlreadyExists => "vault_exists",
+        VaultError::NotFound => "vault_not_found",
+        VaultError::Io(_) => "io",
+        _ => "vault",
+    }
+}

@@ -1,0 +1,11 @@
+//! Ownchart's use cases over the vault and FHIR crates: opening and unlocking the
+//! vault, importing files, reporting status. It knows neither Tauri nor the UI, so
+//! the desktop shell, the command line and the tests all drive the same code.
+
+pub mod audit;
+pub mod error;
+pub mod import;
+pub mod overview;
+pub mod session;
+
+pub use error::{CoreError, Result};

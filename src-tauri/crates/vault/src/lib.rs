@@ -1,0 +1,32 @@
+//! Ownchart's encrypted store. A data folder holds `vault.db` (the records, an
+//! SQLCipher 4 database), `ledger.db` (the audit & disclosure log, a second
+//! SQLCipher database with its own key, so erasing the vault can keep it), and
+//! `vault-header.json` (plaintext: the protection mode and, in passphrase mode, the
+//! wrapped keys — nothing clinical). Keys are random 32-byte keys from the OS
+//! CSPRNG, kept in the OS keyring or wrapped by an Argon2id-derived key.
+//!
+//! This crate has no network code and knows nothing of FHIR beyond the columns it
+//! indexes.
+
+mod codec;
+mod datadir;
+mod db;
+mod error;
+mod header;
+mod keyring_store;
+mod keys;
+mod ledger;
+mod open;
+mod vault;
+
+pub use codec::JsonCodec;
+pub use datadir::{DataDir, DirLock, DirState};
+pub use error::{Result, VaultError};
+pub use header::Protection;
+pub use keyring_store::KeyringStore;
+pub use keys::{Key, Passphrase};
+pub use ledger::{Ledger, LedgerEntry, LedgerVerification, NewLedgerEntry};
+pub use open::{
+    create_with_keyring, create_with_passphrase, open_with_keyring, open_with_passphrase, Opened,
+};
+pub use vault::{BatchMeta, BatchOutcome, ResourceRow, StoredResource, Vault};

@@ -1,0 +1,239 @@
+//! Creating and opening a data folder's vault and ledger, with keys from the OS
+//! keyring or wrapped by the patient's passphrase.
+//!
+//! Creation writes the header last (atomically), so a folder is only ever
+//! "present" once both databases exist; a failure part-way removes what this
+//! attempt created and nothing else. Opening never writes before the key has
+//! opened the file.
+
+use crate::datadir::DataDir;
+use crate::error::{Result, VaultError};
+use crate::header::{Header, Protection, FORMAT};
+use crate::keyring_store::KeyringStore;
+use crate::keys::{Key, Passphrase};
+use crate::ledger::{now_utc, Ledger, NewLedgerEntry};
+use crate::vault::Vault;
+
+/// An unlocked data folder.
+pub struct Opened {
+    pub vault: Vault,
+    pub ledger: Ledger,
+    pub protection: Protection,
+}
+
+fn vault_key_name(namespace: &str) -> String {
+    format!("vault-key:{namespace}")
+}
+
+fn ledger_key_name(namespace: &str) -> String {
+    format!("ledger-key:{namespace}")
+}
+
+pub fn create_with_keyring(dir: &DataDir, keyring: &KeyringStore) -> Result<Opened> {
+    ensure_empty(dir)?;
+    let namespace = dir.namespace();
+    let (vault_key, ledger_key) = (Key::random()?, Key::random()?);
+    keyring.set(&vault_key_name(&namespace), &vault_key)?;
+    if let Err(e) = keyring.set(&ledger_key_name(&namespace), &ledger_key) {
+        let _ = keyring.delete(&vault_key_name(&namespace));
+        return Err(e);
+    }
+    // Read back before any file exists: a store that accepts but forgets is no store.
+    if keyring.get(&vault_key_name(&namespace))?.as_ref() != Some(&vault_key) {
+        return Err(VaultError::KeyringUnavailable(
+            "the keyring did not keep the key it was given".to_owned(),
+        ));
+    }
+    let header = Header {
+        format: FORMAT,
+        protection: Protection::Keyring,
+        namespace,
+        created_at: now_utc(),
+        passphrase: None,
+    };
+    create(
+        dir,
+        header,
+        &vault_key,
+        &ledger_key,
+        "protected by the operating system's keyring",
+    )
+}
+
+pub fn create_with_passphrase(dir: &DataDir, passphrase: &Passphrase) -> Result<Opened> {
+    ensure_empty(dir)?;
+    let (vault_key, ledger_key) = (Key::random()?, Key::random()?);
+    let mut header = Header {
+        format: FORMAT,
+        protection: Protection::Passphrase,
+        namespace: dir.namespace(),
+        created_at: now_utc(),
+        passphrase: None,
+    };
+    header.wrap_keys(passphrase, &vault_key, &ledger_key)?;
+    create(
+        dir,
+        header,
+        &vault_key,
+        &ledger_key,
+        "protected by a passphrase",
+    )
+}
+
+pub fn open_with_keyring(dir: &DataDir, keyring: &KeyringStore) -> Result<Opened> {
+    let header = read_header(dir)?;
+    if header.protection != Protection::Keyring {
+        return Err(VaultError::Header(
+            "this vault is protected by a passphrase".to_owned(),
+        ));
+    }
+    let missing = || {
+        VaultError::KeyUnavailable(
+            "it is not in this computer's keyring (was the keyring reset, or the folder copied from another computer?)"
+                .to_owned(),
+        )
+    };
+    let vault_key = keyring
+        .get(&vault_key_name(&header.namespace))?
+        .ok_or_else(missing)?;
+    let ledger_key = keyring
+        .get(&ledger_key_name(&header.namespace))?
+        .ok_or_else(missing)?;
+    open(dir, &vault_key, &ledger_key, Protection::Keyring)
+}
+
+pub fn open_with_passphrase(dir: &DataDir, passphrase: &Passphrase) -> Result<Opened> {
+    let header = read_header(dir)?;
+    let (vault_key, ledger_key) = header.unwrap_keys(passphrase)?;
+    open(dir, &vault_key, &ledger_key, Protection::Passphrase)
+}
+
+fn read_header(dir: &DataDir) -> Result<Header> {
+    if !dir.header_path().exists() {
+        return Err(if dir.vault_path().exists() {
+            VaultError::HeaderMissing
+        } else {
+            VaultError::NotFound
+        });
+    }
+    dir.header()
+}
+
+fn ensure_empty(dir: &DataDir) -> Result<()> {
+    if dir.header_path().exists() || dir.vault_path().exists() || dir.ledger_path().exists() {
+        return Err(VaultError::AlreadyExists);
+    }
+    Ok(())
+}
+
+fn create(
+    dir: &DataDir,
+    header: Header,
+    vault_key: &Key,
+    ledger_key: &Key,
+    how: &str,
+) -> Result<Opened> {
+    let attempt = || -> Result<Opened> {
+        let vault = Vault::create(&dir.vault_path(), vault_key)?;
+        let mut ledger = Ledger::create(&dir.ledger_path(), ledger_key)?;
+        ledger.append(NewLedgerEntry::new(
+            "VAULT_CREATED",
+            format!("Vault created, {how}."),
+        ))?;
+        header.write_new(&dir.header_path())?;
+        Ok(Opened {
+            vault,
+            ledger,
+            protection: header.protection,
+        })
+    };
+    attempt().inspect_err(|_| {
+        for path in [dir.vault_path(), dir.ledger_path()] {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut p = path.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    })
+}
+
+fn open(
+    dir: &DataDir,
+    vault_key: &Key,
+    ledger_key: &Key,
+    protection: Protection,
+) -> Result<Opened> {
+    let vault = Vault::open(&dir.vault_path(), vault_key)?;
+    let ledger = Ledger::open(&dir.ledger_path(), ledger_key)?;
+    Ok(Opened {
+        vault,
+        ledger,
+        protection,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::datadir::DirState;
+    use crate::ledger::LedgerVerification;
+
+    #[test]
+    fn passphrase_vault_round_trip_and_wrong_passphrase_changes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = DataDir::new(tmp.path());
+        let pass = Passphrase::new("correct horse battery staple".into());
+        let opened = create_with_passphrase(&dir, &pass).unwrap();
+        assert_eq!(opened.ledger.entries().unwrap()[0].event, "VAULT_CREATED");
+        drop(opened);
+        assert_eq!(
+            dir.inspect().unwrap(),
+            DirState::Present(Protection::Passphrase)
+        );
+
+        let snapshot = |p: &std::path::Path| {
+            let mut v: Vec<_> = std::fs::read_dir(p)
+                .unwrap()
+                .flatten()
+                .map(|e| (e.path(), std::fs::read(e.path()).unwrap()))
+                .collect();
+            v.sort();
+            v
+        };
+        let before = snapshot(tmp.path());
+        assert!(matches!(
+            open_with_passphrase(&dir, &Passphrase::new("wrong".into())),
+            Err(VaultError::WrongPassphrase)
+        ));
+        assert_eq!(before, snapshot(tmp.path()));
+
+        let opened = open_with_passphrase(&dir, &pass).unwrap();
+        assert!(matches!(
+            opened.ledger.verify().unwrap(),
+            LedgerVerification::Intact { entries: 1, .. }
+        ));
+        assert!(matches!(
+            create_with_passphrase(&dir, &pass),
+            Err(VaultError::AlreadyExists)
+        ));
+    }
+
+    #[test]
+    fn a_vault_without_its_header_is_reported_not_recreated() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = DataDir::new(tmp.path());
+        drop(create_with_passphrase(&dir, &Passphrase::new("pass phrase".into())).unwrap());
+        std::fs::remove_file(dir.header_path()).unwrap();
+        assert_eq!(dir.inspect().unwrap(), DirState::HeaderMissing);
+        assert!(matches!(
+            open_with_passphrase(&dir, &Passphrase::new("pass phrase".into())),
+            Err(VaultError::HeaderMissing)
+        ));
+        assert!(matches!(
+            create_with_passphrase(&dir, &Passphrase::new("x".into())),
+            Err(VaultError::AlreadyExists)
+        ));
+    }
+}

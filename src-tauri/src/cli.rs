@@ -1,0 +1,254 @@
+//! The `ownchart` command line. With no subcommand it starts the desktop app; the
+//! headless subcommands drive the same core functions as the app, for scripting,
+//! portable use and tests. `--json` makes every subcommand's output (including
+//! errors) machine-readable; any failure exits non-zero.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use ownchart_core::import::{ImportOptions, ImportReport};
+use ownchart_core::overview::{ProtectionMode, RecordOverview, VaultState, VaultStatus};
+use ownchart_core::session::{default_data_dir, Session, SessionConfig};
+use ownchart_vault::Passphrase;
+use serde::Serialize;
+use zeroize::Zeroize;
+
+use crate::error::IpcError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ownchart",
+    version,
+    about = "Your medical records, on your own computer."
+)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// The folder holding the vault (default: the platform's per-user data folder).
+    #[arg(long, env = "OWNCHART_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// A link handed over by the operating system (ownchart://...).
+    #[arg(hide = true)]
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault (keyring-protected unless --passphrase-stdin is given).
+    Init(Common),
+    /// Import FHIR R4 Bundle JSON or NDJSON files into the vault.
+    Import {
+        #[command(flatten)]
+        common: Common,
+        /// The files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Show the vault's state, protection mode and records counted by category.
+    Status(Common),
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Read the vault passphrase from the first line of standard input.
+    #[arg(long)]
+    pub passphrase_stdin: bool,
+}
+
+pub fn data_dir(cli: &Cli) -> Result<PathBuf, IpcError> {
+    cli.data_dir
+        .clone()
+        .or_else(default_data_dir)
+        .ok_or_else(|| {
+            IpcError::new(
+                "io",
+                "No data folder could be found; pass --data-dir or set OWNCHART_DATA_DIR.",
+            )
+        })
+}
+
+/// Runs a headless subcommand and returns the process exit code.
+pub fn run(cli: &Cli, command: &Command) -> ExitCode {
+    let common = match command {
+        Command::Init(c) | Command::Status(c) | Command::Import { common: c, .. } => c,
+    };
+    match execute(cli, command, common) {
+        Ok(output) => {
+            print(common.json, &output);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if common.json {
+                print(true, &Output::Error { error: e.clone() });
+            }
+            eprintln!("ownchart: {}", e.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Output {
+    Status {
+        #[serde(flatten)]
+        status: VaultStatus,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        overview: Option<RecordOverview>,
+    },
+    Import(ImportReport),
+    Error {
+        error: IpcError,
+    },
+}
+
+fn execute(cli: &Cli, command: &Command, common: &Common) -> Result<Output, IpcError> {
+    let passphrase = if common.passphrase_stdin {
+        Some(read_passphrase()?)
+    } else {
+        None
+    };
+    let mut session = Session::start(SessionConfig::new(data_dir(cli)?))?;
+    match command {
+        Command::Init(_) => {
+            let mode = if passphrase.is_some() {
+                ProtectionMode::Passphrase
+            } else {
+                ProtectionMode::Keyring
+            };
+            let status = session.create(mode, passphrase)?;
+            Ok(Output::Status {
+                status,
+                overview: None,
+            })
+        }
+        Command::Status(_) => {
+            if passphrase.is_some() {
+                session.unlock(passphrase)?;
+            }
+            let status = session.status()?;
+            let overview = match status.state {
+                VaultState::Unlocked { .. } => Some(session.overview()?),
+                _ => None,
+            };
+            Ok(Output::Status { status, overview })
+        }
+        Command::Import { files, .. } => {
+            unlock_for_work(&mut session, passphrase)?;
+            let mut last_file = u32::MAX;
+            let mut progress = |p: &ownchart_core::import::ImportProgress| {
+                let checking = p.phase == ownchart_core::import::ImportPhase::Checking;
+                if !common.json && checking && p.file_index != last_file {
+                    last_file = p.file_index;
+                    eprintln!("[{}/{}] {}", p.file_index + 1, p.files_total, p.file);
+                }
+            };
+            let report = session.import(files, &ImportOptions::default(), &mut progress)?;
+            Ok(Output::Import(report))
+        }
+    }
+}
+
+fn unlock_for_work(session: &mut Session, passphrase: Option<Passphrase>) -> Result<(), IpcError> {
+    match session.status()?.state {
+        VaultState::Unlocked { .. } => Ok(()),
+        VaultState::NotCreated { .. } => Err(IpcError::new(
+            "vault_not_found",
+            "There is no vault in this data folder yet: start Ownchart, or run `ownchart init`.",
+        )),
+        VaultState::Locked { .. } => {
+            session.unlock(passphrase)?;
+            Ok(())
+        }
+        VaultState::KeyUnavailable { reason, .. } => Err(IpcError::new("key_unavailable", reason)),
+    }
+}
+
+fn read_passphrase() -> Result<Passphrase, IpcError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| IpcError::new("io", format!("Could not read the passphrase: {e}")))?;
+    let trimmed = line.trim_end_matches(['\r', '\n']).to_owned();
+    line.zeroize();
+    if trimmed.is_empty() {
+        return Err(IpcError::new(
+            "passphrase_required",
+            "An empty passphrase was given on standard input.",
+        ));
+    }
+    Ok(Passphrase::new(trimmed))
+}
+
+fn print(json: bool, output: &Output) {
+    let mut out = std::io::stdout().lock();
+    let _ = if json {
+        serde_json::to_writer(&mut out, output).map_err(std::io::Error::other)
+    } else {
+        write!(out, "{}", human(output))
+    };
+    let _ = writeln!(out);
+}
+
+fn human(output: &Output) -> String {
+    match output {
+        Output::Status { status, overview } => {
+            let mut s = format!("Data folder: {}\n", status.data_dir);
+            s += &match &status.state {
+                VaultState::NotCreated { keyring_available } => format!(
+                    "Vault: not created yet (OS keyring {})",
+                    if *keyring_available {
+                        "available"
+                    } else {
+                        "unavailable"
+                    }
+                ),
+                VaultState::Locked { .. } => "Vault: locked (passphrase)".to_owned(),
+                VaultState::KeyUnavailable { reason, .. } => {
+                    format!("Vault: key unavailable — {reason}\nNothing was changed.")
+                }
+                VaultState::Unlocked { protection } => format!(
+                    "Vault: unlocked ({})",
+                    match protection {
+                        ProtectionMode::Keyring => "OS keyring",
+                        ProtectionMode::Passphrase => "passphrase",
+                    }
+                ),
+            };
+            if let Some(o) = overview {
+                s += &format!("\nRecords: {}", o.total);
+                for c in &o.categories {
+                    s += &format!("\n  {:<28} {:>8}", c.label, c.count);
+                }
+            }
+            s
+        }
+        Output::Import(r) => {
+            let mut s = String::new();
+            for f in &r.files {
+                s += &format!(
+                    "{}: {} resources ({}, {}) — {} added, {} updated, {} unchanged\n",
+                    f.file, f.resources, f.format, f.fhir_version, f.added, f.updated, f.unchanged
+                );
+                if let Some(note) = &f.note {
+                    s += &format!("  note: {note}\n");
+                }
+            }
+            s += &format!(
+                "Total: {} added, {} updated, {} unchanged",
+                r.added, r.updated, r.unchanged
+            );
+            s
+        }
+        Output::Error { error } => error.message.clone(),
+    }
+}

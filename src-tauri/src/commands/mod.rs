@@ -1,0 +1,8 @@
+//! The Tauri commands: one file per feature, each command a short delegation to
+//! `ownchart_core`. Secrets never cross this boundary in either direction except
+//! the passphrase the patient types, which is wrapped at once.
+
+pub mod audit;
+pub mod import;
+pub mod records;
+pub mod vault;

@@ -1,0 +1,47 @@
+//! What the shell keeps between commands: the one `Session` of this process, or
+//! the reason it could not start (e.g. another Ownchart holds the data folder).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ownchart_core::session::Session;
+
+use crate::error::{IpcError, IpcResult};
+
+#[derive(Clone)]
+pub struct AppState {
+    session: Arc<Mutex<Result<Session, IpcError>>>,
+}
+
+impl AppState {
+    pub fn new(session: Result<Session, IpcError>) -> Self {
+        AppState {
+            session: Arc::new(Mutex::new(session)),
+        }
+    }
+
+    /// Runs `f` with the session on the calling thread. Long work goes through
+    /// [`AppState::blocking`] so the webview's event loop never waits on it.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Session) -> IpcResult<T>) -> IpcResult<T> {
+        let mut guard = self.lock()?;
+        match guard.as_mut() {
+            Ok(session) => f(session),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Session) -> IpcResult<T> + Send + 'static,
+    ) -> IpcResult<T> {
+        let state = self.clone();
+        tauri::async_runtime::spawn_blocking(move || state.with(f))
+            .await
+            .map_err(|e| IpcError::internal(e.to_string()))?
+    }
+
+    fn lock(&self) -> IpcResult<MutexGuard<'_, Result<Session, IpcError>>> {
+        // A panic while holding the lock would poison it; the session itself is
+        // still consistent (every write is transactional), so keep serving it.
+        Ok(self.session.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}

@@ -1,0 +1,188 @@
+//! End to end: the real desktop app under a (virtual) display, driven through
+//! WebDriver (tauri-driver + WebKitWebDriver). First run creates the vault with
+//! the OS keyring, a file is imported, and the records overview shows the counts a
+//! plain reading of the file predicts; a screenshot is saved.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use ownchart_synth::Generator;
+
+use crate::util::*;
+
+fn e2e_or_skip() -> bool {
+    let required = std::env::var("OWNCHART_REQUIRE_E2E").is_ok_and(|v| v == "1");
+    let have_display = std::env::var("DISPLAY").is_ok();
+    let have_driver = Command::new("tauri-driver")
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if required {
+        assert!(
+            have_display,
+            "OWNCHART_REQUIRE_E2E=1 but there is no DISPLAY"
+        );
+        assert!(
+            have_driver,
+            "OWNCHART_REQUIRE_E2E=1 but tauri-driver is not on PATH"
+        );
+    } else if !(have_display && have_driver) {
+        eprintln!("e2e: skipped (needs DISPLAY and tauri-driver; .ci/test provides both)");
+        return false;
+    }
+    keyring_or_skip("e2e")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Driver(Child);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn connect(port: u16) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": BIN }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last = String::new();
+    // tauri-driver takes a moment to listen; the first session can also fail fast.
+    for _ in 0..60 {
+        // WebDriver runs on loopback: plain HTTP, no TLS stack to build.
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => return c,
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("no WebDriver session: {last}");
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+        .text()
+        .await
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
+}
+
+#[test]
+fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
+    if !e2e_or_skip() {
+        return;
+    }
+    let sb = Sandbox::new();
+    let bundle = Generator::new(42).bundle(500);
+    let file = sb.file("my-records.json", &bundle);
+    let expected = expected_counts(&bundle_resources(&bundle));
+
+    let port = free_port();
+    let native = free_port();
+    let _driver = Driver(
+        Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("OWNCHART_DATA_DIR", sb.data_dir())
+            .env("OWNCHART_E2E_PICK_FILES", &file)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver starts"),
+    );
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = connect(port).await;
+
+        click(&c, "[data-testid=create-keyring]").await;
+        click(&c, "[data-testid=import-button]").await;
+        let result = text(&c, "[data-testid=import-result]").await;
+        assert!(result.contains("500"), "import result: {result}");
+
+        assert_eq!(text(&c, "[data-testid=total-count]").await, "500");
+        for key in [
+            "patient",
+            "immunization",
+            "allergy_intolerance",
+            "medication_request",
+            "medication_statement",
+            "vitals",
+            "labs",
+            "diagnostic_report",
+            "condition",
+            "procedure",
+            "family_member_history",
+            "document_reference",
+            "care_team",
+            "care_plan",
+            "explanation_of_benefit",
+            "coverage",
+            "other",
+        ] {
+            let shown = text(&c, &format!("[data-testid=category-count-{key}]")).await;
+            let want = expected.get(key).copied().unwrap_or(0);
+            assert_eq!(shown.replace(',', ""), want.to_string(), "category {key}");
+        }
+
+        let png = c.screenshot().await.unwrap();
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("records-overview.png"), &png).unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+
+        click(&c, "[data-testid=nav-settings]").await;
+        let mode = text(&c, "[data-testid=protection-mode]").await;
+        assert!(mode.to_lowercase().contains("keyring"), "{mode}");
+        let ledger = text(&c, "[data-testid=ledger-status]").await;
+        assert!(ledger.starts_with("Intact"), "{ledger}");
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(out.join("vault-settings.png"), &png).unwrap();
+
+        c.close().await.unwrap();
+    });
+
+    // The vault the app created is the one the command line sees.
+    let (ok, status) = sb.json(&["status"]);
+    assert!(ok, "{status}");
+    assert_eq!(nonzero(counts(&status)), expected);
+}

@@ -1,0 +1,12 @@
+//! Ownchart's integration and end-to-end tests. They drive the real `ownchart`
+//! binary (headless subcommands, and the desktop app through WebDriver) against
+//! real SQLCipher files and the real OS keyring.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod util;
+
+mod cli;
+mod crash;
+mod e2e;
+mod fixtures;
+mod plaintext;
