@@ -57,7 +57,7 @@ fn kill_dash_nine_during_import_keeps_exactly_the_committed_chunks() {
         let n = opened.vault.resource_count().unwrap();
         assert!(n <= total, "round {round}: {n} rows");
         assert!(
-            n % CHUNK == 0 || n == total,
+            n.is_multiple_of(CHUNK) || n == total,
             "round {round}: {n} rows is not a whole number of {CHUNK}-resource chunks"
         );
         if n > 0 && n < total {

@@ -103,6 +103,19 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
 }
 
+/// WebKitWebDriver returns the last painted frame: let two frames pass first,
+/// or the picture shows the screen before the last click.
+async fn screenshot(c: &Client) -> Vec<u8> {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.screenshot().await.unwrap()
+}
+
 #[test]
 fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
     if !e2e_or_skip() {
@@ -115,7 +128,7 @@ fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
 
     let port = free_port();
     let native = free_port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new("tauri-driver")
             .args([
                 "--port",
@@ -164,7 +177,7 @@ fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
             assert_eq!(shown.replace(',', ""), want.to_string(), "category {key}");
         }
 
-        let png = c.screenshot().await.unwrap();
+        let png = screenshot(&c).await;
         let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("records-overview.png"), &png).unwrap();
@@ -175,14 +188,24 @@ fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
         assert!(mode.to_lowercase().contains("keyring"), "{mode}");
         let ledger = text(&c, "[data-testid=ledger-status]").await;
         assert!(ledger.starts_with("Intact"), "{ledger}");
-        let png = c.screenshot().await.unwrap();
+        let png = screenshot(&c).await;
         std::fs::write(out.join("vault-settings.png"), &png).unwrap();
 
         c.close().await.unwrap();
     });
 
-    // The vault the app created is the one the command line sees.
-    let (ok, status) = sb.json(&["status"]);
-    assert!(ok, "{status}");
+    drop(driver);
+    // The vault the app created is the one the command line sees, once the app
+    // has exited and released the data folder.
+    let mut status = serde_json::Value::Null;
+    for _ in 0..100 {
+        let (ok, v) = sb.json(&["status"]);
+        status = v;
+        if ok || status["error"]["code"] != "in_use" {
+            assert!(ok, "{status}");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
     assert_eq!(nonzero(counts(&status)), expected);
 }

@@ -23,7 +23,6 @@ use crate::error::IpcError;
     version,
     about = "Your medical records, on your own computer."
 )]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// The folder holding the vault (default: the platform's per-user data folder).
     #[arg(long, env = "OWNCHART_DATA_DIR", global = true)]
