@@ -111,7 +111,8 @@ impl Vault {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO resources (source, origin, resource_type, resource_id, version_id, last_updated,
                    category, clinical_date, code, display, fhir_version, sha256, raw_len, raw_zstd, fetched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT (source, resource_type, resource_id) DO NOTHING",
             )?;
             let mut keep_old = tx.prepare_cached(
                 "INSERT INTO resource_versions (resource_pk, origin, version_id, last_updated, fhir_version,
@@ -126,54 +127,53 @@ impl Vault {
                  WHERE pk = ?1",
             )?;
             for r in rows {
-                let existing: Option<(i64, Vec<u8>)> = find
-                    .query_row(
-                        params![meta.source, r.resource_type, r.resource_id],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )
-                    .optional()?;
-                match existing {
-                    None => {
-                        insert.execute(params![
-                            meta.source,
-                            meta.origin,
-                            r.resource_type,
-                            r.resource_id,
-                            r.version_id,
-                            r.last_updated,
-                            r.category,
-                            r.clinical_date,
-                            r.code,
-                            r.display,
-                            r.fhir_version,
-                            &r.sha256[..],
-                            r.raw_len as i64,
-                            r.raw_zstd,
-                            meta.fetched_at,
-                        ])?;
-                        outcome.added += 1;
-                    }
-                    Some((_, hash)) if hash == r.sha256 => outcome.unchanged += 1,
-                    Some((pk, _)) => {
-                        keep_old.execute(params![pk, meta.fetched_at])?;
-                        update.execute(params![
-                            pk,
-                            meta.origin,
-                            r.version_id,
-                            r.last_updated,
-                            r.category,
-                            r.clinical_date,
-                            r.code,
-                            r.display,
-                            r.fhir_version,
-                            &r.sha256[..],
-                            r.raw_len as i64,
-                            r.raw_zstd,
-                            meta.fetched_at,
-                        ])?;
-                        outcome.updated += 1;
-                    }
+                // Most rows are new: try the insert first and look up only on conflict.
+                let inserted = insert.execute(params![
+                    meta.source,
+                    meta.origin,
+                    r.resource_type,
+                    r.resource_id,
+                    r.version_id,
+                    r.last_updated,
+                    r.category,
+                    r.clinical_date,
+                    r.code,
+                    r.display,
+                    r.fhir_version,
+                    &r.sha256[..],
+                    r.raw_len as i64,
+                    r.raw_zstd,
+                    meta.fetched_at,
+                ])?;
+                if inserted == 1 {
+                    outcome.added += 1;
+                    continue;
                 }
+                let (pk, hash): (i64, Vec<u8>) = find.query_row(
+                    params![meta.source, r.resource_type, r.resource_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+                if hash == r.sha256 {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                keep_old.execute(params![pk, meta.fetched_at])?;
+                update.execute(params![
+                    pk,
+                    meta.origin,
+                    r.version_id,
+                    r.last_updated,
+                    r.category,
+                    r.clinical_date,
+                    r.code,
+                    r.display,
+                    r.fhir_version,
+                    &r.sha256[..],
+                    r.raw_len as i64,
+                    r.raw_zstd,
+                    meta.fetched_at,
+                ])?;
+                outcome.updated += 1;
             }
         }
         tx.commit()?;
