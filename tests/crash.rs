@@ -10,7 +10,7 @@ use ownchart_vault::{DataDir, KeyringStore};
 
 use crate::util::*;
 
-const CHUNK: u64 = 2000;
+const CHUNK: u64 = 10_000;
 
 #[test]
 fn kill_dash_nine_during_import_keeps_exactly_the_committed_chunks() {

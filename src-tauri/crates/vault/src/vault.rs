@@ -27,6 +27,13 @@ pub struct Vault {
     conn: Connection,
 }
 
+/// The read-side indexes. Random keys make every chunk's commit rewrite most of
+/// their pages (each one encrypted and HMACed), so a bulk load drops them and
+/// builds them once at the end; opening recreates any a killed load left out.
+const SECONDARY_INDEXES: &str = "
+    CREATE INDEX IF NOT EXISTS resources_category_date ON resources (category, clinical_date);
+    CREATE INDEX IF NOT EXISTS resources_type_code_date ON resources (resource_type, code, clinical_date);";
+
 /// One resource ready to store: indexed fields plus its hashed, compressed JSON.
 #[derive(Debug, Clone)]
 pub struct ResourceRow {
@@ -81,17 +88,33 @@ pub struct StoredResource {
 
 impl Vault {
     pub(crate) fn create(path: &Path, key: &Key) -> Result<Vault> {
-        Ok(Vault {
-            conn: db::open(path, key, Mode::Create, CACHE_KIB, &migrations())?,
-        })
+        Vault::with_indexes(db::open(path, key, Mode::Create, CACHE_KIB, &migrations())?)
     }
 
     /// Opens an existing vault with its raw key; a wrong key is `WrongKey` and the
     /// file is left untouched.
     pub fn open(path: &Path, key: &Key) -> Result<Vault> {
-        Ok(Vault {
-            conn: db::open(path, key, Mode::Open, CACHE_KIB, &migrations())?,
-        })
+        Vault::with_indexes(db::open(path, key, Mode::Open, CACHE_KIB, &migrations())?)
+    }
+
+    fn with_indexes(conn: Connection) -> Result<Vault> {
+        conn.execute_batch(SECONDARY_INDEXES)?;
+        Ok(Vault { conn })
+    }
+
+    /// Drops the read-side indexes before a load that at least doubles the vault.
+    pub fn begin_bulk_load(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "DROP INDEX IF EXISTS resources_category_date;
+             DROP INDEX IF EXISTS resources_type_code_date;",
+        )?;
+        Ok(())
+    }
+
+    /// Rebuilds the read-side indexes (one sort each) after a bulk load.
+    pub fn end_bulk_load(&mut self) -> Result<()> {
+        self.conn.execute_batch(SECONDARY_INDEXES)?;
+        Ok(())
     }
 
     /// Upserts a batch in one transaction: a new resource is added, one whose
@@ -110,21 +133,25 @@ impl Vault {
             )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO resources (source, origin, resource_type, resource_id, version_id, last_updated,
-                   category, clinical_date, code, display, fhir_version, sha256, raw_len, raw_zstd, fetched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                   category, clinical_date, code, display, fhir_version, sha256, raw_len, fetched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (source, resource_type, resource_id) DO NOTHING",
             )?;
             let mut keep_old = tx.prepare_cached(
                 "INSERT INTO resource_versions (resource_pk, origin, version_id, last_updated, fhir_version,
                    sha256, raw_len, raw_zstd, fetched_at, superseded_at)
-                 SELECT pk, origin, version_id, last_updated, fhir_version, sha256, raw_len, raw_zstd, fetched_at, ?2
-                 FROM resources WHERE pk = ?1",
+                 SELECT r.pk, r.origin, r.version_id, r.last_updated, r.fhir_version, r.sha256, r.raw_len,
+                   b.raw_zstd, r.fetched_at, ?2
+                 FROM resources r JOIN resource_bodies b ON b.resource_pk = r.pk WHERE r.pk = ?1",
             )?;
             let mut update = tx.prepare_cached(
                 "UPDATE resources SET origin = ?2, version_id = ?3, last_updated = ?4, category = ?5,
                    clinical_date = ?6, code = ?7, display = ?8, fhir_version = ?9, sha256 = ?10,
-                   raw_len = ?11, raw_zstd = ?12, fetched_at = ?13
+                   raw_len = ?11, fetched_at = ?12
                  WHERE pk = ?1",
+            )?;
+            let mut put_body = tx.prepare_cached(
+                "INSERT OR REPLACE INTO resource_bodies (resource_pk, raw_zstd) VALUES (?1, ?2)",
             )?;
             for r in rows {
                 // Most rows are new: try the insert first and look up only on conflict.
@@ -142,10 +169,10 @@ impl Vault {
                     r.fhir_version,
                     &r.sha256[..],
                     r.raw_len as i64,
-                    r.raw_zstd,
                     meta.fetched_at,
                 ])?;
                 if inserted == 1 {
+                    put_body.execute(params![tx.last_insert_rowid(), r.raw_zstd])?;
                     outcome.added += 1;
                     continue;
                 }
@@ -170,9 +197,9 @@ impl Vault {
                     r.fhir_version,
                     &r.sha256[..],
                     r.raw_len as i64,
-                    r.raw_zstd,
                     meta.fetched_at,
                 ])?;
+                put_body.execute(params![pk, r.raw_zstd])?;
                 outcome.updated += 1;
             }
         }
@@ -211,9 +238,10 @@ impl Vault {
         let row = self
             .conn
             .query_row(
-                "SELECT r.category, r.sha256, r.raw_len, r.raw_zstd,
+                "SELECT r.category, r.sha256, r.raw_len, b.raw_zstd,
                    (SELECT count(*) FROM resource_versions v WHERE v.resource_pk = r.pk)
-                 FROM resources r WHERE source = ?1 AND resource_type = ?2 AND resource_id = ?3",
+                 FROM resources r JOIN resource_bodies b ON b.resource_pk = r.pk
+                 WHERE source = ?1 AND resource_type = ?2 AND resource_id = ?3",
                 params![source, resource_type, resource_id],
                 |r| {
                     Ok((
@@ -326,6 +354,25 @@ mod tests {
         let v = Vault::open(&path, &key).unwrap();
         assert_eq!(v.resource_count().unwrap(), 2);
         assert!(!before.starts_with(b"SQLite format 3"));
+    }
+
+    #[test]
+    fn a_bulk_load_interrupted_before_its_end_gets_its_indexes_back_on_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("vault.db");
+        let key = Key::random().unwrap();
+        let index_count = |v: &Vault| -> i64 {
+            v.conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'resources_%'", [], |r| r.get(0))
+                .unwrap()
+        };
+        let mut v = Vault::create(&path, &key).unwrap();
+        assert_eq!(index_count(&v), 2);
+        v.begin_bulk_load().unwrap();
+        assert_eq!(index_count(&v), 0);
+        drop(v); // as if killed before end_bulk_load
+        let v = Vault::open(&path, &key).unwrap();
+        assert_eq!(index_count(&v), 2);
     }
 
     #[test]

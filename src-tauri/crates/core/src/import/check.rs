@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
+use ownchart_fhir::file::FileEntry;
 use ownchart_fhir::{extract, read_file, Extracted, FhirError, FhirVersion, FileFormat};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
@@ -76,24 +77,8 @@ pub(super) fn check_all<'a>(
     let mut checked = Vec::with_capacity(files.len());
     for (index, file) in files.iter().enumerate() {
         let parsed = read_file(&file.bytes).map_err(|e| file_error(&file.name, e))?;
-        let mut items = Vec::with_capacity(parsed.entries.len());
-        let mut dstu2 = false;
-        for (n, entry) in parsed.entries.into_iter().enumerate() {
-            let fields = extract(entry.raw).map_err(|e| match e {
-                FhirError::NotFhir(_) => ImportError::NotFhir {
-                    file: file.name.clone(),
-                    reason: format!("resource {} has no resourceType", n + 1),
-                },
-                other => file_error(&file.name, other),
-            })?;
-            dstu2 |= fields.dstu2_marker;
-            let id = resource_id(&fields, entry.full_url.as_deref(), entry.raw);
-            items.push(Item {
-                raw: entry.raw,
-                fields,
-                id,
-            });
-        }
+        let items = extract_all(&file.name, parsed.entries)?;
+        let dstu2 = items.iter().any(|i| i.fields.dstu2_marker);
         progress(&ImportProgress {
             phase: ImportPhase::Checking,
             file_index: index as u32,
@@ -110,6 +95,62 @@ pub(super) fn check_all<'a>(
         });
     }
     Ok(checked)
+}
+
+/// Extracts every entry's fields, split across the machine's cores (the write
+/// phase has not started, so they are free); the first error in file order wins.
+fn extract_all<'a>(file: &str, entries: Vec<FileEntry<'a>>) -> Result<Vec<Item<'a>>, ImportError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let per_thread = entries.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<Item<'a>>, ImportError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(per_thread)
+            .enumerate()
+            .map(|(part, chunk)| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, entry)| item(file, part * per_thread + i, entry))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ImportError::Malformed {
+                        file: file.to_owned(),
+                        detail: "it could not be checked".to_owned(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut items = Vec::with_capacity(entries.len());
+    for part in parts {
+        items.extend(part?);
+    }
+    Ok(items)
+}
+
+fn item<'a>(file: &str, n: usize, entry: &FileEntry<'a>) -> Result<Item<'a>, ImportError> {
+    let fields = extract(entry.raw).map_err(|e| match e {
+        FhirError::NotFhir(_) => ImportError::NotFhir {
+            file: file.to_owned(),
+            reason: format!("resource {} has no resourceType", n + 1),
+        },
+        other => file_error(file, other),
+    })?;
+    let id = resource_id(&fields, entry.full_url.as_deref(), entry.raw);
+    Ok(Item {
+        raw: entry.raw,
+        fields,
+        id,
+    })
 }
 
 /// A resource's identity in the vault: its `id`; else the `urn:uuid:` of its

@@ -1,6 +1,7 @@
 -- Every resource as received (zstd-compressed JSON, byte-exact after
 -- decompression) with the fields the app indexes. One row per
--- (source, type, id); earlier contents move to resource_versions.
+-- (source, type, id); earlier contents move to resource_versions. The
+-- read-side indexes are created by the vault on open (see vault.rs).
 CREATE TABLE resources (
     pk            INTEGER PRIMARY KEY,
     source        TEXT NOT NULL,      -- 'import' or 'connection:<id>'
@@ -16,12 +17,18 @@ CREATE TABLE resources (
     fhir_version  TEXT NOT NULL,
     sha256        BLOB NOT NULL,
     raw_len       INTEGER NOT NULL,
-    raw_zstd      BLOB NOT NULL,
     fetched_at    TEXT NOT NULL,
     UNIQUE (source, resource_type, resource_id)
 );
-CREATE INDEX resources_category_date ON resources (category, clinical_date);
-CREATE INDEX resources_type_code_date ON resources (resource_type, code, clinical_date);
+
+-- The bodies apart from the indexed fields: scans, index builds and timeline
+-- queries then read (and decrypt) small rows only.
+CREATE TABLE resource_bodies (
+    resource_pk INTEGER PRIMARY KEY REFERENCES resources (pk) ON DELETE CASCADE,
+    raw_zstd    BLOB NOT NULL
+);
+
+
 
 CREATE TABLE resource_versions (
     pk            INTEGER PRIMARY KEY,
