@@ -1,20 +1,42 @@
 // The only module that talks to the Rust side. Every other file calls these typed
-// functions (ESLint's no-restricted-imports enforces it). Each function resolves to
-// an IpcResult and never rejects: errors arrive as `{ code, message }`, the UI shows
-// `message` and branches only on `code`.
+// functions (ESLint's no-restricted-imports enforces it). Each command function
+// resolves to an IpcResult and never rejects: errors arrive as `{ code, message }`,
+// the UI shows `message` and branches only on `code`. Event subscriptions
+// (`onLoginFinished`) are the exception, documented where they are.
 
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 
+import type { ApiCredentialsInput } from "./bindings/ApiCredentialsInput";
+import type { ConnectTarget } from "./bindings/ConnectTarget";
+import type { ConnectionView } from "./bindings/ConnectionView";
+import type { DirectoryQuery } from "./bindings/DirectoryQuery";
+import type { DirectorySearchResult } from "./bindings/DirectorySearchResult";
+import type { DirectorySourceView } from "./bindings/DirectorySourceView";
+import type { DisconnectReport } from "./bindings/DisconnectReport";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { LedgerEntryView } from "./bindings/LedgerEntryView";
 import type { LedgerStatus } from "./bindings/LedgerStatus";
+import type { LoginFinished } from "./bindings/LoginFinished";
+import type { LoginStarted } from "./bindings/LoginStarted";
 import type { ProtectionMode } from "./bindings/ProtectionMode";
 import type { RecordOverview } from "./bindings/RecordOverview";
 import type { VaultStatus } from "./bindings/VaultStatus";
 import { settle, type IpcResult } from "./errors";
 
+export type { ApiCredentialsInput } from "./bindings/ApiCredentialsInput";
 export type { CategoryCount } from "./bindings/CategoryCount";
+export type { ConnectMethod } from "./bindings/ConnectMethod";
+export type { ConnectTarget } from "./bindings/ConnectTarget";
+export type { ConnectionStatus } from "./bindings/ConnectionStatus";
+export type { ConnectionView } from "./bindings/ConnectionView";
+export type { DirectoryEntry } from "./bindings/DirectoryEntry";
+export type { DirectoryQuery } from "./bindings/DirectoryQuery";
+export type { DirectorySearchResult } from "./bindings/DirectorySearchResult";
+export type { DirectorySourceFormat } from "./bindings/DirectorySourceFormat";
+export type { DirectorySourceView } from "./bindings/DirectorySourceView";
+export type { DisconnectReport } from "./bindings/DisconnectReport";
 export type { FileReport } from "./bindings/FileReport";
 export type { ImportPhase } from "./bindings/ImportPhase";
 export type { ImportProgress } from "./bindings/ImportProgress";
@@ -22,8 +44,15 @@ export type { ImportReport } from "./bindings/ImportReport";
 export type { IpcError } from "./bindings/IpcError";
 export type { LedgerEntryView } from "./bindings/LedgerEntryView";
 export type { LedgerStatus } from "./bindings/LedgerStatus";
+export type { LoginFinished } from "./bindings/LoginFinished";
+export type { LoginOutcome } from "./bindings/LoginOutcome";
+export type { LoginStarted } from "./bindings/LoginStarted";
+export type { PortalAddress } from "./bindings/PortalAddress";
+export type { PortalKind } from "./bindings/PortalKind";
 export type { ProtectionMode } from "./bindings/ProtectionMode";
 export type { RecordOverview } from "./bindings/RecordOverview";
+export type { RedirectKind } from "./bindings/RedirectKind";
+export type { RevocationOutcome } from "./bindings/RevocationOutcome";
 export type { VaultState } from "./bindings/VaultState";
 export type { VaultStatus } from "./bindings/VaultStatus";
 export { isIpcError, toIpcError, type IpcResult } from "./errors";
@@ -78,4 +107,73 @@ export function ledgerEntries(): Promise<IpcResult<LedgerEntryView[]>> {
 /** Checks the log's hash chain. */
 export function verifyLedger(): Promise<IpcResult<LedgerStatus>> {
   return call("verify_ledger");
+}
+
+/** Searches the portal directory (built-in list plus the added sources) by name, alias, city, state or zip. */
+export function directorySearch(query: DirectoryQuery): Promise<IpcResult<DirectorySearchResult>> {
+  return call("directory_search", { query });
+}
+
+/** The directory sources the patient added, with their entry counts. */
+export function directorySources(): Promise<IpcResult<DirectorySourceView[]>> {
+  return call("directory_sources");
+}
+
+/** Downloads and indexes a public endpoint list (a brands Bundle or a plain list) from `url`. */
+export function directoryAddSource(url: string): Promise<IpcResult<DirectorySourceView>> {
+  return call("directory_add_source", { url });
+}
+
+/** Removes a directory source and its entries from the search. */
+export function directoryRemoveSource(id: string): Promise<IpcResult<null>> {
+  return call("directory_remove_source", { id });
+}
+
+/**
+ * Starts a portal sign-in: the Rust side opens the portal's page in the system
+ * browser. The result arrives later as a `login-finished` event (`onLoginFinished`).
+ */
+export function connectStart(
+  target: ConnectTarget,
+  clientId: string | null = null,
+): Promise<IpcResult<LoginStarted>> {
+  return call("connect_start", { target, clientId });
+}
+
+/** Stops waiting for a sign-in; its `login-finished` event then says `cancelled`. */
+export function connectCancel(attemptId: string): Promise<IpcResult<null>> {
+  return call("connect_cancel", { attemptId });
+}
+
+/** Connects with API credentials the portal generated for the patient (never the portal password). */
+export function connectApiCredentials(input: ApiCredentialsInput): Promise<IpcResult<ConnectionView>> {
+  return call("connect_api_credentials", { input });
+}
+
+/** Every connected portal, with its status. */
+export function connectionsList(): Promise<IpcResult<ConnectionView[]>> {
+  return call("connections_list");
+}
+
+/** Signs in again to a portal whose access ended; finishes like `connectStart`. */
+export function connectionReconnect(connectionId: string): Promise<IpcResult<LoginStarted>> {
+  return call("connection_reconnect", { connectionId });
+}
+
+/** Asks the portal to end Ownchart's access, then forgets the connection on this computer. */
+export function connectionDisconnect(connectionId: string): Promise<IpcResult<DisconnectReport>> {
+  return call("connection_disconnect", { connectionId });
+}
+
+/** Stops listening to an event. */
+export type Unsubscribe = () => void;
+
+/**
+ * Calls `onFinished` each time a sign-in ends (connected, failed or cancelled).
+ * Resolves to the function that stops listening. Unlike the commands, it rejects
+ * when the app cannot listen at all (outside Tauri): callers must know that no
+ * result will ever arrive.
+ */
+export function onLoginFinished(onFinished: (finished: LoginFinished) => void): Promise<Unsubscribe> {
+  return listen<LoginFinished>("login-finished", (event) => onFinished(event.payload));
 }
