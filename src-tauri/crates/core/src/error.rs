@@ -4,6 +4,7 @@
 
 use ownchart_vault::VaultError;
 
+use crate::directory::DirectoryError;
 use crate::import::ImportError;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +19,8 @@ pub enum CoreError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;
@@ -31,6 +34,7 @@ impl CoreError {
             CoreError::PassphraseRequired => "passphrase_required",
             CoreError::Import(ImportError::Vault(e)) | CoreError::Vault(e) => vault_code(e),
             CoreError::Import(e) => e.code(),
+            CoreError::Directory(e) => e.code(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! the desktop shell, the command line and the tests all drive the same code.
 
 pub mod audit;
+pub mod directory;
 pub mod error;
 pub mod import;
 pub mod overview;

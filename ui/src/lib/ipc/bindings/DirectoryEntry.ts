@@ -2,4 +2,35 @@
 import type { PortalAddress } from "./PortalAddress";
 import type { PortalKind } from "./PortalKind";
 
-export type DirectoryEntry = { id: string, name: string, aliases: Array<string>, kind: PortalKind, fhir_base: string, fhir_version: string | null, vendor: string | null, addresses: Array<PortalAddress>, source: string, demo: boolean, };
+/**
+ * A patient portal the patient can connect to.
+ */
+export type DirectoryEntry = { 
+/**
+ * Stable across runs: `builtin:<name>` or `<source id>:<entry id>`.
+ */
+id: string, name: string, 
+/**
+ * Other names the patient may know it by (affiliates, portal names, "Sandbox").
+ */
+aliases: Array<string>, kind: PortalKind, 
+/**
+ * The FHIR base URL: https, or http on a loopback address only.
+ */
+fhir_base: string, 
+/**
+ * "R4", "DSTU2", "STU3" (also "R4B", "R5") when known.
+ */
+fhir_version: string | null, 
+/**
+ * "Epic", "Oracle Health", "eClinicalWorks (healow)", ... when known.
+ */
+vendor: string | null, addresses: Array<PortalAddress>, 
+/**
+ * "Built in", or the name of the source the entry came from.
+ */
+source: string, 
+/**
+ * The built-in demo portal that runs inside the app.
+ */
+demo: boolean, };
