@@ -1,0 +1,77 @@
+//! The portal's HTTP surface: one router per FHIR base (R4 and DSTU2) with discovery,
+//! OAuth and the FHIR API, plus the home and account pages at the origin, all behind the
+//! latency fault.
+
+pub(crate) mod account;
+mod authorize;
+mod bundle;
+mod client_auth;
+mod discovery;
+mod fhir;
+mod form;
+mod pages;
+mod respond;
+mod revoke;
+mod search;
+mod token;
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::flavor::Flavor;
+use crate::state::{lock, Ctx, Shared};
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let mut app = Router::new()
+        .route("/", get(home))
+        .route("/account", get(account::show).post(account::act));
+    for flavor in Flavor::ALL {
+        let base = Router::new()
+            .route(
+                "/.well-known/smart-configuration",
+                get(discovery::smart_configuration),
+            )
+            .route("/metadata", get(discovery::metadata))
+            .route("/authorize", get(authorize::start))
+            .route("/login", post(authorize::login))
+            .route("/consent", post(authorize::consent))
+            .route("/token", post(token::token))
+            .route("/revoke", post(revoke::revoke))
+            .route("/{resource_type}", get(fhir::search))
+            .route("/{resource_type}/{id}", get(fhir::read))
+            .with_state(Ctx {
+                shared: shared.clone(),
+                flavor,
+            });
+        app = app.nest(flavor.path(), base);
+    }
+    app.fallback(not_found)
+        .layer(middleware::from_fn_with_state(shared.clone(), latency))
+        .with_state(shared)
+}
+
+async fn home(State(shared): State<Arc<Shared>>) -> Response {
+    respond::html(
+        StatusCode::OK,
+        pages::home(&shared.base(Flavor::R4), &shared.base(Flavor::Dstu2)),
+    )
+}
+
+async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Not found.").into_response()
+}
+
+/// The latency fault: every request waits before it is handled.
+async fn latency(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let delay = lock(&shared.faults).faults.latency;
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
+    next.run(request).await
+}
