@@ -13,7 +13,7 @@ use ownchart_synth::Generator;
 
 use crate::util::*;
 
-fn e2e_or_skip() -> bool {
+pub fn e2e_or_skip() -> bool {
     let required = std::env::var("OWNCHART_REQUIRE_E2E").is_ok_and(|v| v == "1");
     let have_display = std::env::var("DISPLAY").is_ok();
     let have_driver = Command::new("tauri-driver")
@@ -38,7 +38,7 @@ fn e2e_or_skip() -> bool {
     keyring_or_skip("e2e")
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -46,7 +46,14 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct Driver(Child);
+/// One app per D-Bus session: single-instance would forward a second app's
+/// start to the first, so the end-to-end tests take turns.
+pub fn app_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub struct Driver(pub Child);
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -54,7 +61,7 @@ impl Drop for Driver {
     }
 }
 
-async fn connect(port: u16) -> Client {
+pub async fn connect(port: u16) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
     caps.insert(
@@ -79,7 +86,7 @@ async fn connect(port: u16) -> Client {
     panic!("no WebDriver session: {last}");
 }
 
-async fn text(c: &Client, css: &str) -> String {
+pub async fn text(c: &Client, css: &str) -> String {
     c.wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(css))
@@ -92,7 +99,7 @@ async fn text(c: &Client, css: &str) -> String {
         .to_owned()
 }
 
-async fn click(c: &Client, css: &str) {
+pub async fn click(c: &Client, css: &str) {
     c.wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(css))
@@ -105,7 +112,7 @@ async fn click(c: &Client, css: &str) {
 
 /// WebKitWebDriver returns the last painted frame: let two frames pass first,
 /// or the picture shows the screen before the last click.
-async fn screenshot(c: &Client) -> Vec<u8> {
+pub async fn screenshot(c: &Client) -> Vec<u8> {
     c.execute_async(
         "const done = arguments[arguments.length - 1];
          requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));",
@@ -121,6 +128,7 @@ fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
     if !e2e_or_skip() {
         return;
     }
+    let _one_app_at_a_time = app_lock();
     let sb = Sandbox::new();
     let bundle = Generator::new(42).bundle(500);
     let file = sb.file("my-records.json", &bundle);

@@ -6,7 +6,10 @@
 mod util;
 
 mod cli;
+mod connect;
+mod connect_cli;
 mod crash;
 mod e2e;
+mod e2e_connect;
 mod fixtures;
 mod plaintext;

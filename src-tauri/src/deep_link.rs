@@ -4,6 +4,9 @@
 //! app started is pending (the portal-connection feature owns that state); until
 //! then every link is ignored and logged without its query string.
 
+use std::sync::Arc;
+
+use ownchart_core::connect::{Connector, RedirectKind};
 use url::Url;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,11 +43,23 @@ pub fn parse(url: &Url) -> Result<DeepLink, DeepLinkError> {
     }
 }
 
-/// What the app does with a link the OS handed over.
-pub fn handle(url: &Url) {
+/// What the app does with a link the OS handed over: a login callback goes to
+/// the connector, which acts only if its `state` matches a pending login.
+/// Nothing is logged beyond the route (never the query: it holds the code).
+pub fn handle(connector: &Arc<Connector>, url: &Url) {
     match parse(url) {
         Ok(DeepLink::LoginCallback { .. }) => {
-            eprintln!("ownchart: login callback received with no login pending; ignored");
+            let connector = connector.clone();
+            let url = url.clone();
+            tauri::async_runtime::spawn(async move {
+                match connector.complete_login(&url, RedirectKind::DeepLink).await {
+                    Err(e) if e.code() == "login_rejected" => {
+                        eprintln!("ownchart: login callback ignored: it matches no pending sign-in");
+                    }
+                    // Every other outcome ended a login and reached the UI as an event.
+                    _ => {}
+                }
+            });
         }
         Err(e) => eprintln!("ownchart: link ignored: {e}"),
     }

@@ -31,6 +31,20 @@ impl From<CoreError> for IpcError {
     }
 }
 
+impl From<ownchart_core::directory::DirectoryError> for IpcError {
+    fn from(e: ownchart_core::directory::DirectoryError) -> Self {
+        IpcError::new(e.code(), e.to_string())
+    }
+}
+
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for IpcError {}
+
 impl From<tauri::Error> for IpcError {
     fn from(e: tauri::Error) -> Self {
         IpcError::internal(e.to_string())

@@ -1,10 +1,12 @@
 //! The Tauri shell: it builds the app (plugins, state, commands) and nothing else.
 //! All domain logic lives in the `ownchart-core`, `-vault` and `-fhir` crates.
 
+mod browser;
 mod cli;
 pub mod commands;
 pub mod deep_link;
 pub mod error;
+mod demo_portal;
 mod navigation;
 mod state;
 
@@ -12,11 +14,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ownchart_core::session::{Session, SessionConfig};
-use tauri::Manager;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use ownchart_core::connect::{ConnectConfig, Connector, RedirectKind};
+use ownchart_core::directory::Directory;
+use tauri::{Emitter, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
 use crate::error::IpcError;
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 
 /// The process entry point: a headless subcommand, or the desktop app.
 pub fn main_entry() -> ExitCode {
@@ -44,6 +51,8 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
         // Single-instance first: a second launch (e.g. the OS handing over an
         // ownchart:// link) is forwarded to the running app instead of starting.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            // The deep-link plugin (single-instance's `deep-link` feature) has
+            // already passed any ownchart:// URL in argv to `on_open_url`.
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.set_focus();
@@ -54,12 +63,17 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .plugin(navigation::guard())
         .setup(move |app| {
-            let session = Session::start(SessionConfig::new(data_dir)).map_err(IpcError::from);
+            let session =
+                Session::start(SessionConfig::new(data_dir.clone())).map_err(IpcError::from);
             if let Err(e) = &session {
                 eprintln!("ownchart: {}", e.message);
             }
-            app.manage(AppState::new(session));
-            wire_deep_links(app)?;
+            let state = AppState::new(session);
+            app.manage(state.clone());
+            let services = build_services(app.handle(), &data_dir, state)?;
+            let connector = services.connector.clone();
+            app.manage(services);
+            wire_deep_links(app, connector)?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -71,6 +85,16 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             commands::import::import_files,
             commands::audit::ledger_entries,
             commands::audit::verify_ledger,
+            commands::directory::directory_search,
+            commands::directory::directory_sources,
+            commands::directory::directory_add_source,
+            commands::directory::directory_remove_source,
+            commands::connect::connect_start,
+            commands::connect::connect_cancel,
+            commands::connect::connect_api_credentials,
+            commands::connect::connections_list,
+            commands::connect::connection_reconnect,
+            commands::connect::connection_disconnect,
         ])
         .run(tauri::generate_context!());
     match result {
@@ -82,7 +106,48 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
     }
 }
 
-fn wire_deep_links(app: &mut tauri::App) -> tauri::Result<()> {
+/// The connector, the directory and the built-in demo portal.
+fn build_services(
+    app: &tauri::AppHandle,
+    data_dir: &Path,
+    state: AppState,
+) -> Result<Services, Box<dyn std::error::Error>> {
+    let demo = demo_portal::start();
+    let mut directory = Directory::open(&data_dir.join("directory"))?;
+    if let Some(portal) = &demo {
+        directory.set_demo_base(&url::Url::parse(&portal.fhir_base_r4())?)?;
+    }
+    let events = app.clone();
+    let connector = Connector::new(
+        ConnectConfig::default(),
+        Arc::new(state),
+        Arc::new(browser::open),
+        Arc::new(move |finished| {
+            if let Some(window) = events.get_webview_window("main") {
+                let _ = window.set_focus();
+            }
+            let _ = events.emit("login-finished", finished);
+        }),
+    )
+    .map_err(IpcError::from)?;
+    Ok(Services {
+        connector,
+        directory: Arc::new(Mutex::new(directory)),
+        demo,
+    })
+}
+
+/// How portals send the browser back: the `ownchart://` deep link, unless
+/// `OWNCHART_LOGIN_REDIRECT=loopback` asks for the RFC 8252 loopback listener
+/// (for systems where the link handler cannot be registered, and for tests).
+pub(crate) fn login_redirect() -> RedirectKind {
+    match std::env::var("OWNCHART_LOGIN_REDIRECT").as_deref() {
+        Ok("loopback") => RedirectKind::Loopback,
+        _ => RedirectKind::DeepLink,
+    }
+}
+
+fn wire_deep_links(app: &mut tauri::App, connector: Arc<Connector>) -> tauri::Result<()> {
     let links = app.deep_link();
     // Installed packages register the scheme themselves; development builds on
     // Linux and Windows have no installer, so they register at start-up.
@@ -92,8 +157,13 @@ fn wire_deep_links(app: &mut tauri::App) -> tauri::Result<()> {
     }
     // A cold start by a link: the URL is in argv.
     if let Ok(Some(urls)) = links.get_current() {
-        urls.iter().for_each(deep_link::handle);
+        urls.iter().for_each(|u| deep_link::handle(&connector, u));
     }
-    links.on_open_url(|event| event.urls().iter().for_each(deep_link::handle));
+    links.on_open_url(move |event| {
+        event
+            .urls()
+            .iter()
+            .for_each(|u| deep_link::handle(&connector, u))
+    });
     Ok(())
 }

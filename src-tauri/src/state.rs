@@ -3,7 +3,11 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use ownchart_core::connect::{Connector, VaultAccess};
+use ownchart_core::directory::Directory;
 use ownchart_core::session::Session;
+use ownchart_core::CoreError;
+use ownchart_vault::Opened;
 
 use crate::error::{IpcError, IpcResult};
 
@@ -43,5 +47,33 @@ impl AppState {
         // A panic while holding the lock would poison it; the session itself is
         // still consistent (every write is transactional), so keep serving it.
         Ok(self.session.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// The open vault, lent to the connect use cases for short sections.
+impl VaultAccess for AppState {
+    fn with_opened(
+        &self,
+        f: &mut dyn FnMut(&mut Opened) -> ownchart_core::Result<()>,
+    ) -> ownchart_core::Result<()> {
+        let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_mut() {
+            Ok(session) => f(session.opened_mut()?),
+            Err(_) => Err(CoreError::VaultLocked),
+        }
+    }
+}
+
+/// Everything besides the session: the portal connector, the directory, and the
+/// built-in demo portal (kept here so it lives as long as the app).
+pub struct Services {
+    pub connector: Arc<Connector>,
+    pub directory: Arc<Mutex<Directory>>,
+    pub demo: Option<ownchart_portal::RunningPortal>,
+}
+
+impl Services {
+    pub fn directory(&self) -> MutexGuard<'_, Directory> {
+        self.directory.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -6,3 +6,5 @@ pub mod audit;
 pub mod import;
 pub mod records;
 pub mod vault;
+pub mod connect;
+pub mod directory;

@@ -5,6 +5,7 @@
 use ownchart_vault::VaultError;
 
 use crate::directory::DirectoryError;
+use crate::connect::ConnectError;
 use crate::import::ImportError;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,10 @@ pub enum CoreError {
     Import(#[from] ImportError),
     #[error(transparent)]
     Directory(#[from] DirectoryError),
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("The portal sent something that is not a FHIR resource.")]
+    Malformed,
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;
@@ -35,6 +40,8 @@ impl CoreError {
             CoreError::Import(ImportError::Vault(e)) | CoreError::Vault(e) => vault_code(e),
             CoreError::Import(e) => e.code(),
             CoreError::Directory(e) => e.code(),
+            CoreError::Connect(e) => e.code(),
+            CoreError::Malformed => "malformed",
         }
     }
 }

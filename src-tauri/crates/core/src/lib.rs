@@ -3,10 +3,13 @@
 //! the desktop shell, the command line and the tests all drive the same code.
 
 pub mod audit;
+pub mod clock;
+pub mod connect;
 pub mod directory;
 pub mod error;
 pub mod import;
 pub mod overview;
 pub mod session;
+pub mod store;
 
 pub use error::{CoreError, Result};

@@ -189,6 +189,10 @@ impl Session {
         Ok(LedgerStatus::from(self.opened()?.ledger.verify()?))
     }
 
+    pub fn opened_mut(&mut self) -> Result<&mut Opened> {
+        self.opened.as_mut().ok_or(CoreError::VaultLocked)
+    }
+
     /// The open vault, for use cases that need more than this type offers.
     pub fn opened(&self) -> Result<&Opened> {
         self.opened.as_ref().ok_or(CoreError::VaultLocked)

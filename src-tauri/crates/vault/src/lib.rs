@@ -9,6 +9,7 @@
 //! indexes.
 
 mod codec;
+mod connections;
 mod datadir;
 mod db;
 mod error;
@@ -20,6 +21,7 @@ mod open;
 mod vault;
 
 pub use codec::JsonCodec;
+pub use connections::{ConnectionRecord, TokenRecord};
 pub use datadir::{DataDir, DirLock, DirState};
 pub use error::{Result, VaultError};
 pub use header::Protection;

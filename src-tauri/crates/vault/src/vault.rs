@@ -14,9 +14,10 @@ use crate::error::Result;
 use crate::keys::Key;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../migrations/vault/0001_resources.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/vault/0001_resources.sql")),
+        M::up(include_str!("../migrations/vault/0002_connections.sql")),
+    ])
 }
 
 /// A 64 MiB page cache: every miss costs a page decrypt and HMAC, and ingest
@@ -95,6 +96,14 @@ impl Vault {
     /// file is left untouched.
     pub fn open(path: &Path, key: &Key) -> Result<Vault> {
         Vault::with_indexes(db::open(path, key, Mode::Open, CACHE_KIB, &migrations())?)
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(crate) fn conn_ref(&self) -> &Connection {
+        &self.conn
     }
 
     fn with_indexes(conn: Connection) -> Result<Vault> {

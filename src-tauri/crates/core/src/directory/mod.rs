@@ -8,6 +8,7 @@
 //! `fhir` crate's client) and hands them to [`Directory::import_source`].
 
 mod brands;
+mod download;
 mod builtin;
 mod cache;
 mod endpoint_list;
@@ -32,6 +33,7 @@ use cache::CachedSource;
 use search::{EntryRef, SearchIndex};
 
 pub use builtin::DEMO_ID;
+pub use download::download_source;
 pub use error::{DirectoryError, Result};
 pub use search::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use source::MAX_SOURCE_BYTES;

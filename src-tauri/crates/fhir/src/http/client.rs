@@ -94,12 +94,15 @@ impl HttpClient {
         fields: &[(&str, &str)],
         client_auth: &ClientAuth,
     ) -> Result<HttpResponse, HttpError> {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.extend_pairs(fields.iter().copied());
-        form.extend_pairs(client_auth.form_fields());
         // The body holds secrets; it moves into the request without a copy, and
-        // reqwest owns (and frees) it from there.
-        let body = form.finish().into_bytes();
+        // reqwest owns (and frees) it from there. (The serializer is not `Send`,
+        // so it must be gone before the first await.)
+        let body = {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            form.extend_pairs(fields.iter().copied());
+            form.extend_pairs(client_auth.form_fields());
+            form.finish().into_bytes()
+        };
 
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));

@@ -62,6 +62,24 @@ pub(crate) fn client(token_endpoint: &Url, auth: &ClientAuth) -> OAuthClient<End
     }
 }
 
+/// oauth2's transport: our client, behind a boxed `Send` future. (A closure
+/// borrowing the client makes every token future fail `Send` for all
+/// lifetimes, so callers on a multi-threaded runtime could not spawn it.)
+pub(crate) struct Transport<'h>(pub &'h HttpClient);
+
+type SendFuture<'c> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send + 'c>,
+>;
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Transport<'_> {
+    type Error = HttpError;
+    type Future = SendFuture<'c>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(send(self.0, request))
+    }
+}
+
 /// The function oauth2 calls to send a request. A 200, or a 400/401 carrying
 /// an OAuth error body, goes back to oauth2 to parse; any other status becomes
 /// our `HttpError`, so a 503 stays a retryable 503 instead of a parse failure.

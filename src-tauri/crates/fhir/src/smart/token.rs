@@ -123,7 +123,7 @@ pub async fn exchange_code(
     let response = client
         .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
         .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()))
-        .request_async(&|request| oauth::send(http, request))
+        .request_async(&oauth::Transport(http))
         .await
         .map_err(oauth::map_error)?;
     token_set(response)
@@ -141,7 +141,7 @@ pub async fn refresh(
     let token = RefreshToken::new(refresh_token.expose().to_owned());
     let response = client
         .exchange_refresh_token(&token)
-        .request_async(&|request| oauth::send(http, request))
+        .request_async(&oauth::Transport(http))
         .await
         .map_err(oauth::map_error)?;
     let mut tokens = token_set(response)?;
@@ -194,7 +194,7 @@ pub async fn client_credentials(
     let response = client
         .exchange_client_credentials()
         .add_scopes(scopes)
-        .request_async(&|request| oauth::send(http, request))
+        .request_async(&oauth::Transport(http))
         .await
         .map_err(oauth::map_error)?;
     token_set(response)
@@ -267,4 +267,25 @@ fn token_set(response: SmartTokenResponse) -> Result<TokenSet, TokenError> {
 /// or control characters would break (or smuggle) header lines.
 fn is_sendable_token(token: &str) -> bool {
     !token.is_empty() && token.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
+/// The token calls run on a multi-threaded runtime (spawned login tasks), so
+/// their futures must be `Send`; this fails to compile if one stops being.
+#[cfg(test)]
+#[allow(dead_code)]
+fn token_futures_are_send(http: HttpClient, url: Url, secret: Secret) {
+    fn is_send<T: Send>(_: T) {}
+    let auth = ClientAuth::None {
+        client_id: String::new(),
+    };
+    is_send(async move {
+        let _ = exchange_code(&http, &url, "c", &secret, &secret, &url).await;
+        let _ = refresh(&http, &url, &auth, &secret).await;
+        let _ = client_credentials(&http, &url, "k", &secret, None, None).await;
+        let _ = revoke(&http, &url, &auth, &secret, TokenHint::AccessToken).await;
+        let _ = super::discover(&http, &url).await;
+        let _ = crate::read_patient(&http, &url, "p", &secret).await;
+        let _ = crate::search_patient(&http, &url, &secret).await;
+        let _ = http.get_bytes(&url, 1).await;
+    });
 }

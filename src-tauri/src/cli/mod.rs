@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use ownchart_core::connect::ConnectionView;
+use ownchart_core::directory::DirectorySearchResult;
 use ownchart_core::import::{ImportOptions, ImportReport};
 use ownchart_core::overview::{ProtectionMode, RecordOverview, VaultState, VaultStatus};
 use ownchart_core::session::{default_data_dir, Session, SessionConfig};
@@ -16,6 +18,8 @@ use serde::Serialize;
 use zeroize::Zeroize;
 
 use crate::error::IpcError;
+
+mod connect;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +54,32 @@ pub enum Command {
     },
     /// Show the vault's state, protection mode and records counted by category.
     Status(Common),
+    /// Connect a patient portal: sign in at the portal in your browser; Ownchart
+    /// finishes when the portal sends the browser back (loopback on 127.0.0.1).
+    Connect {
+        #[command(flatten)]
+        common: Common,
+        /// A directory id (see `ownchart directory`) or a FHIR base URL (https://...).
+        target: String,
+        /// The client id, for portals where you registered your own copy of Ownchart.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Give up after this many seconds without an answer from the browser.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
+    /// List portal connections with their status.
+    Connections(Common),
+    /// Search the portal directory by name, city, state or zip code.
+    Directory {
+        #[command(flatten)]
+        common: Common,
+        /// Words to search for (all must match); empty lists everything.
+        query: Vec<String>,
+        /// Only insurers (payer) or only care providers (clinical).
+        #[arg(long, value_parser = ["clinical", "payer"])]
+        kind: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -77,7 +107,12 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf, IpcError> {
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(cli: &Cli, command: &Command) -> ExitCode {
     let common = match command {
-        Command::Init(c) | Command::Status(c) | Command::Import { common: c, .. } => c,
+        Command::Init(c)
+        | Command::Status(c)
+        | Command::Connections(c)
+        | Command::Import { common: c, .. }
+        | Command::Connect { common: c, .. }
+        | Command::Directory { common: c, .. } => c,
     };
     match execute(cli, command, common) {
         Ok(output) => {
@@ -104,6 +139,9 @@ enum Output {
         overview: Option<RecordOverview>,
     },
     Import(ImportReport),
+    Connection(ConnectionView),
+    Connections(Vec<ConnectionView>),
+    Directory(DirectorySearchResult),
     Error {
         error: IpcError,
     },
@@ -152,6 +190,25 @@ fn execute(cli: &Cli, command: &Command, common: &Common) -> Result<Output, IpcE
             };
             let report = session.import(files, &ImportOptions::default(), &mut progress)?;
             Ok(Output::Import(report))
+        }
+        Command::Connect {
+            target,
+            client_id,
+            timeout,
+            ..
+        } => {
+            unlock_for_work(&mut session, passphrase)?;
+            let dir = session.data_dir().to_owned();
+            let view = connect::connect(session, &dir, target, client_id.clone(), *timeout)?;
+            Ok(Output::Connection(view))
+        }
+        Command::Connections(_) => {
+            unlock_for_work(&mut session, passphrase)?;
+            Ok(Output::Connections(connect::list(session)?))
+        }
+        Command::Directory { query, kind, .. } => {
+            let dir = session.data_dir().to_owned();
+            Ok(Output::Directory(connect::search(&dir, query, kind.as_deref())?))
         }
     }
 }
@@ -248,6 +305,17 @@ fn human(output: &Output) -> String {
             );
             s
         }
+        Output::Connection(c) => connect::describe(c),
+        Output::Connections(list) if list.is_empty() => {
+            "No portal is connected yet: try `ownchart connect <directory id or FHIR URL>`."
+                .to_owned()
+        }
+        Output::Connections(list) => list
+            .iter()
+            .map(connect::describe)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Output::Directory(result) => connect::describe_directory(result),
         Output::Error { error } => error.message.clone(),
     }
 }
