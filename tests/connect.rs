@@ -105,15 +105,17 @@ impl World {
     }
 
     fn complete(&self, callback: &Url) -> Result<LoginFinished, CoreError> {
-        self.rt
-            .block_on(self.connector.complete_login(callback, RedirectKind::DeepLink))
+        self.rt.block_on(
+            self.connector
+                .complete_login(callback, RedirectKind::DeepLink),
+        )
     }
 
     fn connect(&self) -> ownchart_core::connect::ConnectionView {
         let authorize = self.start();
         let callback = self.person(&authorize, "demo", true);
         match self.complete(&callback).unwrap().result {
-            LoginOutcome::Connected { connection } => connection,
+            LoginOutcome::Connected { connection } => *connection,
             other => panic!("not connected: {other:?}"),
         }
     }
@@ -178,16 +180,24 @@ fn a_login_in_the_system_browser_connects_and_stores_the_patient() {
     assert!(connection.expires_at.is_some());
     assert!(!connection.granted_scopes.is_empty());
     assert_eq!(w.patient_count(), 1);
-    assert_eq!(w.ledger_events().last().map(String::as_str), Some("CONNECT"));
+    assert_eq!(
+        w.ledger_events().last().map(String::as_str),
+        Some("CONNECT")
+    );
     assert_eq!(w.finished.lock().unwrap().len(), 1, "the UI is told once");
     assert_eq!(w.connector.connections().unwrap().len(), 1);
     // O-03: the same callback again is refused; nothing more is requested.
     let tokens_before = w.portal.stats().token_requests.authorization_code;
     assert!(matches!(
         w.complete(&callback),
-        Err(CoreError::Connect(ownchart_core::connect::ConnectError::NoPendingLogin))
+        Err(CoreError::Connect(
+            ownchart_core::connect::ConnectError::NoPendingLogin
+        ))
     ));
-    assert_eq!(w.portal.stats().token_requests.authorization_code, tokens_before);
+    assert_eq!(
+        w.portal.stats().token_requests.authorization_code,
+        tokens_before
+    );
 }
 
 #[test]
@@ -196,13 +206,19 @@ fn forged_or_unknown_callbacks_are_rejected_without_side_effects() {
     let authorize = w.start();
     let real = w.person(&authorize, "demo", true);
     for forged in [
-        with_query(&real, "state", "forged-state-value-forged-state-value-12345"),
+        with_query(
+            &real,
+            "state",
+            "forged-state-value-forged-state-value-12345",
+        ),
         Url::parse("ownchart://callback?code=abc").unwrap(),
         Url::parse("ownchart://callback").unwrap(),
     ] {
         assert!(matches!(
             w.complete(&forged),
-            Err(CoreError::Connect(ownchart_core::connect::ConnectError::NoPendingLogin))
+            Err(CoreError::Connect(
+                ownchart_core::connect::ConnectError::NoPendingLogin
+            ))
         ));
     }
     // The real login is still pending and still completes (O-05).
@@ -284,19 +300,32 @@ fn refresh_is_single_flight_and_never_reuses_a_rotated_token() {
     let cycles = 100;
     w.rt.block_on(async {
         for _ in 0..cycles {
-            let current = w.connector.access_token(&connection.id, None).await.unwrap();
+            let current = w
+                .connector
+                .access_token(&connection.id, None)
+                .await
+                .unwrap();
             // Two sync tasks get a 401 for the same token at the same moment (O-09).
             let (a, b) = tokio::join!(
-                w.connector.access_token(&connection.id, Some(&current.token)),
-                w.connector.access_token(&connection.id, Some(&current.token))
+                w.connector
+                    .access_token(&connection.id, Some(&current.token)),
+                w.connector
+                    .access_token(&connection.id, Some(&current.token))
             );
             let (a, b) = (a.unwrap(), b.unwrap());
-            assert_eq!(a.token.expose(), b.token.expose(), "both use the one new token");
+            assert_eq!(
+                a.token.expose(),
+                b.token.expose(),
+                "both use the one new token"
+            );
             assert_ne!(a.token.expose(), current.token.expose());
         }
     });
     let stats = w.portal.stats();
-    assert_eq!(stats.token_requests.refresh_token, cycles, "one refresh per expiry");
+    assert_eq!(
+        stats.token_requests.refresh_token, cycles,
+        "one refresh per expiry"
+    );
     assert_eq!(stats.refresh_token_reuse_detections, 0);
     assert_eq!(stats.token_errors, 0);
 }
@@ -317,7 +346,9 @@ fn an_expiring_token_is_refreshed_before_use() {
         },
     );
     let connection = w.connect();
-    let first = w.rt.block_on(w.connector.access_token(&connection.id, None)).unwrap();
+    let first =
+        w.rt.block_on(w.connector.access_token(&connection.id, None))
+            .unwrap();
     assert_eq!(w.portal.stats().token_requests.refresh_token, 1);
     let views = w.connector.connections().unwrap();
     assert_eq!(views[0].status, ConnectionStatus::Connected);
@@ -335,19 +366,23 @@ fn when_the_portal_ends_access_the_connection_asks_to_reconnect_and_keeps_the_da
     );
     let connection = w.connect();
     assert!(w.portal.revoke_access("demo") > 0);
-    let err = w
-        .rt
-        .block_on(w.connector.access_token(&connection.id, None))
-        .err()
-        .unwrap();
+    let err =
+        w.rt.block_on(w.connector.access_token(&connection.id, None))
+            .err()
+            .unwrap();
     assert_eq!(err.code(), "reconnect_needed");
     let views = w.connector.connections().unwrap();
-    assert!(matches!(views[0].status, ConnectionStatus::ReconnectNeeded { .. }));
+    assert!(matches!(
+        views[0].status,
+        ConnectionStatus::ReconnectNeeded { .. }
+    ));
     assert_eq!(w.patient_count(), 1, "the records stay (seed 000)");
     // Reconnecting renews the same connection.
-    w.rt
-        .block_on(w.connector.start_reconnect(&connection.id, RedirectKind::DeepLink))
-        .unwrap();
+    w.rt.block_on(
+        w.connector
+            .start_reconnect(&connection.id, RedirectKind::DeepLink),
+    )
+    .unwrap();
     let authorize = w.opened.recv_timeout(Duration::from_secs(5)).unwrap();
     let callback = w.person(&authorize, "demo", true);
     let LoginOutcome::Connected { connection: again } = w.complete(&callback).unwrap().result
@@ -389,7 +424,11 @@ fn disconnect_revokes_at_the_portal_and_deletes_tokens_even_when_revocation_fail
     let entries = w.session.lock().unwrap().ledger_entries().unwrap();
     let last = entries.last().unwrap();
     assert_eq!(last.event, "DISCONNECT");
-    assert!(last.description.contains("remote revocation failed"), "{}", last.description);
+    assert!(
+        last.description.contains("remote revocation failed"),
+        "{}",
+        last.description
+    );
 }
 
 #[test]
@@ -403,9 +442,8 @@ fn patient_generated_api_credentials_connect_with_or_without_a_patient_in_the_to
             ConnectConfig::default(),
         );
         let creds = w.portal.issue_api_credentials("demo", "Ownchart").unwrap();
-        let view = w
-            .rt
-            .block_on(w.connector.connect_api_credentials(ApiCredentialsInput {
+        let view =
+            w.rt.block_on(w.connector.connect_api_credentials(ApiCredentialsInput {
                 fhir_base: w.portal.fhir_base_r4(),
                 key: creds.key.clone(),
                 secret: creds.secret.expose().to_owned(),
@@ -416,12 +454,13 @@ fn patient_generated_api_credentials_connect_with_or_without_a_patient_in_the_to
         assert_eq!(view.patient_id, w.portal.patient_id("demo"));
         assert_eq!(w.patient_count(), 1);
         // A wrong secret is refused and stores nothing.
-        let bad = w.rt.block_on(w.connector.connect_api_credentials(ApiCredentialsInput {
-            fhir_base: w.portal.fhir_base_r4(),
-            key: creds.key.clone(),
-            secret: "not the secret".into(),
-            label: None,
-        }));
+        let bad =
+            w.rt.block_on(w.connector.connect_api_credentials(ApiCredentialsInput {
+                fhir_base: w.portal.fhir_base_r4(),
+                key: creds.key.clone(),
+                secret: "not the secret".into(),
+                label: None,
+            }));
         assert!(bad.is_err());
         assert_eq!(w.connector.connections().unwrap().len(), 1);
         // Deleting the credentials in the portal revokes; disconnect still cleans up.
@@ -447,7 +486,10 @@ fn fewer_scopes_granted_than_asked_are_recorded() {
     // (and what the sync engine will ask for).
     let granted = &connection.granted_scopes;
     assert!(!granted.iter().any(|s| s == "patient/*.rs"), "{granted:?}");
-    assert!(granted.iter().any(|s| s == "patient/Patient.rs"), "{granted:?}");
+    assert!(
+        granted.iter().any(|s| s == "patient/Patient.rs"),
+        "{granted:?}"
+    );
     let stored = w.connector.connections().unwrap();
     assert_eq!(&stored[0].granted_scopes, granted);
 }
@@ -460,11 +502,80 @@ fn plain_http_is_refused_for_anything_but_this_computer() {
         fhir_base: Url::parse("http://portal.example/fhir").unwrap(),
         directory_id: None,
     };
-    let err = w
-        .rt
-        .block_on(w.connector.start_login(target, None, RedirectKind::DeepLink, None))
+    let err =
+        w.rt.block_on(
+            w.connector
+                .start_login(target, None, RedirectKind::DeepLink, None),
+        )
         .err()
         .unwrap();
     assert_eq!(err.code(), "insecure_url");
     assert!(w.opened.try_recv().is_err(), "no browser was opened");
+}
+
+#[test]
+fn the_loopback_listener_takes_only_its_own_callback_and_closes_after_it() {
+    let w = world();
+    w.rt.block_on(
+        w.connector
+            .start_login(w.target(), None, RedirectKind::Loopback, None),
+    )
+    .unwrap();
+    let authorize = w.opened.recv_timeout(Duration::from_secs(5)).unwrap();
+    let redirect = authorize
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .unwrap()
+        .1
+        .into_owned();
+    let redirect = Url::parse(&redirect).unwrap();
+    // O-06: bound to 127.0.0.1, on an ephemeral port, with one exact path.
+    assert_eq!(redirect.host_str(), Some("127.0.0.1"));
+    assert_eq!(redirect.path(), "/callback");
+    let port = redirect.port().unwrap();
+    let callback = w.person(&authorize, "demo", true);
+    // O-05: another local process gets there first with a forged state.
+    let forged = with_query(
+        &callback,
+        "state",
+        "someone-elses-state-someone-elses-state-00",
+    );
+    let answer = w.rt.block_on(person::deliver(&forged, None));
+    assert!(answer.is_err(), "the forged callback is refused");
+    assert_eq!(w.connector.pending_logins(), 1);
+    // The real one still completes.
+    w.rt.block_on(person::deliver(&callback, None)).unwrap();
+    assert_eq!(w.connector.connections().unwrap().len(), 1);
+    // Then the port closes.
+    let mut closed = false;
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(closed, "the loopback listener is closed after its login");
+}
+
+#[test]
+fn a_cancelled_login_closes_its_listener_and_refuses_a_late_callback() {
+    let w = world();
+    let started =
+        w.rt.block_on(
+            w.connector
+                .start_login(w.target(), None, RedirectKind::Loopback, None),
+        )
+        .unwrap();
+    let authorize = w.opened.recv_timeout(Duration::from_secs(5)).unwrap();
+    let callback = w.person(&authorize, "demo", true);
+    assert!(w.connector.cancel_login(&started.attempt_id));
+    assert_eq!(
+        w.finished.lock().unwrap().last().unwrap().result,
+        LoginOutcome::Cancelled
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(w.rt.block_on(person::deliver(&callback, None)).is_err());
+    assert!(w.connector.connections().unwrap().is_empty());
+    assert_eq!(w.portal.stats().token_requests.authorization_code, 0);
 }

@@ -27,7 +27,12 @@ pub fn person_bin() -> PathBuf {
 }
 
 /// A `BROWSER` command: a script that runs the person with these credentials.
-pub fn browser_script(dir: &Path, username: &str, password: &str, deliver: Option<&str>) -> PathBuf {
+pub fn browser_script(
+    dir: &Path,
+    username: &str,
+    password: &str,
+    deliver: Option<&str>,
+) -> PathBuf {
     let script = dir.join("browser.sh");
     let deliver = deliver
         .map(|d| format!("export OWNCHART_PERSON_DELIVER='{d}'\n"))
@@ -54,7 +59,11 @@ pub fn browser_script(dir: &Path, username: &str, password: &str, deliver: Optio
 fn init(sb: &Sandbox) {
     let mut c = sb.cmd(&["init", "--passphrase-stdin", "--json"]);
     let out = run_with_stdin(&mut c, PASS);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn run_with_stdin(cmd: &mut std::process::Command, input: &str) -> std::process::Output {
@@ -88,14 +97,28 @@ fn connect_by_loopback_with_a_canary_password_leaves_no_secret_behind() {
     init(&sb);
     let browser = browser_script(sb.root.path(), "canary-user", canary, None);
     let base = portal.fhir_base_r4();
-    let mut c = sb.cmd(&["connect", &base, "--passphrase-stdin", "--json", "--timeout", "60"]);
+    let mut c = sb.cmd(&[
+        "connect",
+        &base,
+        "--passphrase-stdin",
+        "--json",
+        "--timeout",
+        "60",
+    ]);
     c.env("BROWSER", &browser);
     let out = run_with_stdin(&mut c, PASS);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "stderr: {stderr}\nperson: {}", person_log(&sb));
+    assert!(
+        out.status.success(),
+        "stderr: {stderr}\nperson: {}",
+        person_log(&sb)
+    );
     let view = parse_stdout(&out);
     assert_eq!(view["status"]["state"], "connected", "{view}");
-    assert_eq!(view["patient_id"].as_str(), portal.patient_id("canary-user").as_deref());
+    assert_eq!(
+        view["patient_id"].as_str(),
+        portal.patient_id("canary-user").as_deref()
+    );
     assert_eq!(portal.stats().token_requests.authorization_code, 1);
 
     let mut c = sb.cmd(&["connections", "--passphrase-stdin", "--json"]);
@@ -174,5 +197,8 @@ fn the_directory_finds_the_demo_portal_and_the_sandboxes() {
         .iter()
         .map(|e| e["name"].as_str().unwrap())
         .collect();
-    assert!(names.iter().any(|n| n.to_lowercase().contains("epic")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.to_lowercase().contains("epic")),
+        "{names:?}"
+    );
 }

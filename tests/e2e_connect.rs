@@ -22,9 +22,14 @@ where
     let port = free_port();
     let native = free_port();
     let mut cmd = Command::new("tauri-driver");
-    cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-        .env("OWNCHART_DATA_DIR", sb.data_dir())
-        .stdout(Stdio::null());
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--native-port",
+        &native.to_string(),
+    ])
+    .env("OWNCHART_DATA_DIR", sb.data_dir())
+    .stdout(Stdio::null());
     for (k, v) in envs {
         cmd.env(k, v);
     }
@@ -64,30 +69,26 @@ fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
     let sb = Sandbox::new();
     // Deep link: the person delivers the callback by launching the app binary.
     let browser = browser_script(sb.root.path(), "demo", "demo", Some(BIN));
-    run_app(
-        &sb,
-        &[("BROWSER", browser.display().to_string())],
-        |c| {
-            Box::pin(async move {
-                click(c, "[data-testid=create-keyring]").await;
-                click(c, "[data-testid=nav-connect]").await;
-                type_into(c, "[data-testid=directory-search]", "demo").await;
-                click(
+    run_app(&sb, &[("BROWSER", browser.display().to_string())], |c| {
+        Box::pin(async move {
+            click(c, "[data-testid=create-keyring]").await;
+            click(c, "[data-testid=nav-connect]").await;
+            type_into(c, "[data-testid=directory-search]", "demo").await;
+            click(
                     c,
                     "[data-testid=directory-result][data-entry-id='builtin:ownchart-demo'] [data-testid=connect-button]",
                 )
                 .await;
-                let done = text(c, "[data-testid=login-connected]").await;
-                assert!(done.contains("Demo") || done.contains("demo"), "{done}");
-                click(c, "[data-testid=nav-connections]").await;
-                let status = text(c, "[data-testid=connection-status]").await;
-                assert!(status.to_lowercase().contains("connected"), "{status}");
-                save("connections.png", &screenshot(c).await);
-                click(c, "[data-testid=nav-records]").await;
-                assert_eq!(text(c, "[data-testid=category-count-patient]").await, "1");
-            })
-        },
-    );
+            let done = text(c, "[data-testid=login-connected]").await;
+            assert!(done.contains("Demo") || done.contains("demo"), "{done}");
+            click(c, "[data-testid=nav-connections]").await;
+            let status = text(c, "[data-testid=connection-status]").await;
+            assert!(status.to_lowercase().contains("connected"), "{status}");
+            save("connections.png", &screenshot(c).await);
+            click(c, "[data-testid=nav-records]").await;
+            assert_eq!(text(c, "[data-testid=category-count-patient]").await, "1");
+        })
+    });
 
     // Loopback: a portal of the test's own, by its FHIR address.
     let portal = RunningPortal::start_background(PortalConfig::default()).unwrap();

@@ -9,6 +9,7 @@ mod cli;
 mod connect;
 mod connect_cli;
 mod crash;
+mod directory;
 mod e2e;
 mod e2e_connect;
 mod fixtures;

@@ -14,7 +14,10 @@ pub fn open(url: &Url) -> Result<(), String> {
     if !matches!(url.scheme(), "https" | "http") {
         return Err("only web addresses are opened in the browser".to_owned());
     }
-    match std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()) {
+    match std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+    {
         Some(browser) => run_browser_command(&browser, url.as_str()),
         None => tauri_plugin_opener::open_url(url.as_str(), None::<&str>)
             .map_err(|e| format!("the default browser could not be started ({e})")),
@@ -22,7 +25,10 @@ pub fn open(url: &Url) -> Result<(), String> {
 }
 
 fn run_browser_command(browser: &str, url: &str) -> Result<(), String> {
-    let first = browser.split(':').find(|c| !c.trim().is_empty()).unwrap_or("");
+    let first = browser
+        .split(':')
+        .find(|c| !c.trim().is_empty())
+        .unwrap_or("");
     let mut words = first.split_whitespace();
     let program = words
         .next()
@@ -61,7 +67,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("got");
         let script = dir.path().join("browser.sh");
-        std::fs::write(&script, format!("#!/bin/sh\nprintf '%s' \"$1\" > {}\n", out.display())).unwrap();
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\nprintf '%s' \"$1\" > {}\n", out.display()),
+        )
+        .unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -54,7 +54,9 @@ pub fn handle(connector: &Arc<Connector>, url: &Url) {
             tauri::async_runtime::spawn(async move {
                 match connector.complete_login(&url, RedirectKind::DeepLink).await {
                     Err(e) if e.code() == "login_rejected" => {
-                        eprintln!("ownchart: login callback ignored: it matches no pending sign-in");
+                        eprintln!(
+                            "ownchart: login callback ignored: it matches no pending sign-in"
+                        );
                     }
                     // Every other outcome ended a login and reached the UI as an event.
                     _ => {}

@@ -5,8 +5,8 @@ mod browser;
 mod cli;
 pub mod commands;
 pub mod deep_link;
-pub mod error;
 mod demo_portal;
+pub mod error;
 mod navigation;
 mod state;
 

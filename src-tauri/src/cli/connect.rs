@@ -59,7 +59,8 @@ pub fn connect(
         }
         _ => None,
     };
-    let portal = PortalTarget::resolve(&directory, &target).map_err(ownchart_core::CoreError::from)?;
+    let portal =
+        PortalTarget::resolve(&directory, &target).map_err(ownchart_core::CoreError::from)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let connector = Connector::new(
         ConnectConfig {
@@ -72,18 +73,27 @@ pub fn connect(
             let _ = tx.send(finished.clone());
         }),
     )?;
-    let started = rt.block_on(connector.start_login(portal, client_id, RedirectKind::Loopback, None))?;
+    let started =
+        rt.block_on(connector.start_login(portal, client_id, RedirectKind::Loopback, None))?;
     eprintln!(
         "Sign in to {} in your browser ({}). Waiting up to {} s…",
         started.portal_name, started.authorize_origin, timeout_secs
     );
     let finished = rx
         .recv_timeout(Duration::from_secs(timeout_secs.saturating_add(5)))
-        .map_err(|_| IpcError::new("login_timeout", "The sign-in took too long and was stopped."))?;
+        .map_err(|_| {
+            IpcError::new(
+                "login_timeout",
+                "The sign-in took too long and was stopped.",
+            )
+        })?;
     drop(demo);
     match finished.result {
-        LoginOutcome::Connected { connection } => Ok(connection),
-        LoginOutcome::Cancelled => Err(IpcError::new("login_cancelled", "The sign-in was cancelled.")),
+        LoginOutcome::Connected { connection } => Ok(*connection),
+        LoginOutcome::Cancelled => Err(IpcError::new(
+            "login_cancelled",
+            "The sign-in was cancelled.",
+        )),
         LoginOutcome::Failed { code, message } => Err(IpcError::new(&code, message)),
     }
 }

@@ -208,7 +208,11 @@ fn execute(cli: &Cli, command: &Command, common: &Common) -> Result<Output, IpcE
         }
         Command::Directory { query, kind, .. } => {
             let dir = session.data_dir().to_owned();
-            Ok(Output::Directory(connect::search(&dir, query, kind.as_deref())?))
+            Ok(Output::Directory(connect::search(
+                &dir,
+                query,
+                kind.as_deref(),
+            )?))
         }
     }
 }

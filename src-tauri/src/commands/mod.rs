@@ -3,8 +3,8 @@
 //! the passphrase the patient types, which is wrapped at once.
 
 pub mod audit;
+pub mod connect;
+pub mod directory;
 pub mod import;
 pub mod records;
 pub mod vault;
-pub mod connect;
-pub mod directory;

@@ -4,8 +4,8 @@
 
 use ownchart_vault::VaultError;
 
-use crate::directory::DirectoryError;
 use crate::connect::ConnectError;
+use crate::directory::DirectoryError;
 use crate::import::ImportError;
 
 #[derive(Debug, thiserror::Error)]

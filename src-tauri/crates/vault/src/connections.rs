@@ -51,8 +51,14 @@ impl fmt::Debug for TokenRecord {
         f.debug_struct("TokenRecord")
             .field("access_token", &"[redacted]")
             .field("access_expires_at", &self.access_expires_at)
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
             .field("generation", &self.generation)
             .finish()
     }
@@ -233,7 +239,10 @@ impl Vault {
     /// `secure_delete` on, the token bytes are overwritten, not just unlinked.
     pub fn delete_connection(&mut self, id: &str) -> Result<bool> {
         let tx = self.conn().transaction()?;
-        tx.execute("DELETE FROM connection_tokens WHERE connection_id = ?1", [id])?;
+        tx.execute(
+            "DELETE FROM connection_tokens WHERE connection_id = ?1",
+            [id],
+        )?;
         let n = tx.execute("DELETE FROM connections WHERE id = ?1", [id])?;
         tx.commit()?;
         Ok(n == 1)
@@ -283,11 +292,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let key = Key::random().unwrap();
         let mut v = Vault::create(&dir.path().join("v.db"), &key).unwrap();
-        v.save_connection(&conn_record("c1"), &tokens("a0", "r0")).unwrap();
+        v.save_connection(&conn_record("c1"), &tokens("a0", "r0"))
+            .unwrap();
         let read = v.connection_tokens("c1").unwrap().unwrap();
-        assert!(v.replace_tokens("c1", read.generation, &tokens("a1", "r1")).unwrap());
+        assert!(v
+            .replace_tokens("c1", read.generation, &tokens("a1", "r1"))
+            .unwrap());
         // The second writer read the same generation: it loses and stores nothing.
-        assert!(!v.replace_tokens("c1", read.generation, &tokens("a2", "r2")).unwrap());
+        assert!(!v
+            .replace_tokens("c1", read.generation, &tokens("a2", "r2"))
+            .unwrap());
         let now = v.connection_tokens("c1").unwrap().unwrap();
         assert_eq!(now.access_token.as_str(), "a1");
         assert_eq!(now.refresh_token.as_ref().unwrap().as_str(), "r1");
@@ -301,7 +315,8 @@ mod tests {
         let path = dir.path().join("v.db");
         {
             let mut v = Vault::create(&path, &key).unwrap();
-            v.save_connection(&conn_record("c1"), &tokens("a0", "r0")).unwrap();
+            v.save_connection(&conn_record("c1"), &tokens("a0", "r0"))
+                .unwrap();
             v.set_connection_status("c1", "reconnect_needed", Some("expired"))
                 .unwrap();
         }

@@ -15,12 +15,17 @@ use super::{random_id, ConnectError, Connector};
 use crate::Result;
 
 impl Connector {
-    pub async fn connect_api_credentials(&self, input: ApiCredentialsInput) -> Result<ConnectionView> {
+    pub async fn connect_api_credentials(
+        &self,
+        input: ApiCredentialsInput,
+    ) -> Result<ConnectionView> {
         let fhir_base = parse_base(&input.fhir_base)?;
         let key = input.key.trim().to_owned();
         let secret = Secret::new(input.secret.trim().to_owned());
         if key.is_empty() || secret.expose().is_empty() {
-            return Err(ConnectError::Refused("both the key and the secret are needed".into()).into());
+            return Err(
+                ConnectError::Refused("both the key and the secret are needed".into()).into(),
+            );
         }
         let server = smart::discover(&self.http, &fhir_base)
             .await
@@ -31,21 +36,26 @@ impl Connector {
             &key,
             &secret,
             None,
-            server.smart.token_endpoint_auth_methods_supported.as_deref(),
+            server
+                .smart
+                .token_endpoint_auth_methods_supported
+                .as_deref(),
         )
         .await
         .map_err(|e| ConnectError::Refused(e.to_string()))?;
         let (patient_id, patient) = match &tokens.patient {
             Some(id) => {
-                let raw = ownchart_fhir::read_patient(&self.http, &fhir_base, id, &tokens.access_token)
-                    .await
-                    .map_err(ConnectError::from)?;
+                let raw =
+                    ownchart_fhir::read_patient(&self.http, &fhir_base, id, &tokens.access_token)
+                        .await
+                        .map_err(ConnectError::from)?;
                 (id.clone(), raw)
             }
             None => {
-                let raw = ownchart_fhir::search_patient(&self.http, &fhir_base, &tokens.access_token)
-                    .await
-                    .map_err(ConnectError::from)?;
+                let raw =
+                    ownchart_fhir::search_patient(&self.http, &fhir_base, &tokens.access_token)
+                        .await
+                        .map_err(ConnectError::from)?;
                 (patient_id_of(&raw).ok_or(ConnectError::NoPatient)?, raw)
             }
         };

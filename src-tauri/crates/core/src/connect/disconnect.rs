@@ -18,7 +18,10 @@ impl Connector {
         let lock = self.refresh_lock_for_disconnect(id);
         let _no_refresh_meanwhile = lock.lock().await;
         let (connection, tokens) = with_vault(self.vault.as_ref(), |o| {
-            let c = o.vault.connection(id)?.ok_or(ConnectError::UnknownConnection)?;
+            let c = o
+                .vault
+                .connection(id)?
+                .ok_or(ConnectError::UnknownConnection)?;
             Ok((c, o.vault.connection_tokens(id)?))
         })?;
         let endpoint = connection

@@ -6,7 +6,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use ownchart_fhir::smart::{self, AuthorizeRequest, Callback, CallbackOutcome, FhirRelease, ServerInfo, TokenSet};
+use ownchart_fhir::smart::{
+    self, AuthorizeRequest, Callback, CallbackOutcome, FhirRelease, ServerInfo, TokenSet,
+};
 use ownchart_fhir::FhirVersion;
 use ownchart_vault::{ConnectionRecord, NewLedgerEntry, TokenRecord};
 use time::OffsetDateTime;
@@ -165,7 +167,9 @@ impl Connector {
 
     fn finish(&self, attempt_id: String, result: Result<ConnectionView>) -> LoginFinished {
         let result = match result {
-            Ok(connection) => LoginOutcome::Connected { connection },
+            Ok(connection) => LoginOutcome::Connected {
+                connection: Box::new(connection),
+            },
             Err(CoreError::Connect(ConnectError::Cancelled)) => LoginOutcome::Cancelled,
             Err(e) => LoginOutcome::Failed {
                 code: e.code().to_owned(),
@@ -185,8 +189,14 @@ impl Connector {
     ) -> Result<ConnectionView> {
         // A deep link cannot finish a loopback login or the reverse: the portal
         // was told one redirect, and an answer by the other is not from it.
-        let by_link = matches!(arrived_by, RedirectKind::DeepLink | RedirectKind::HttpsBounce);
-        let expected_link = matches!(login.redirect, RedirectKind::DeepLink | RedirectKind::HttpsBounce);
+        let by_link = matches!(
+            arrived_by,
+            RedirectKind::DeepLink | RedirectKind::HttpsBounce
+        );
+        let expected_link = matches!(
+            login.redirect,
+            RedirectKind::DeepLink | RedirectKind::HttpsBounce
+        );
         if by_link != expected_link {
             return Err(ConnectError::NoPendingLogin.into());
         }
@@ -210,11 +220,9 @@ impl Connector {
                 return Err(ConnectError::Cancelled.into())
             }
             CallbackOutcome::Refused { error, description } => {
-                return Err(ConnectError::Refused(portal_error_text(
-                    error,
-                    description.as_deref(),
-                ))
-                .into())
+                return Err(
+                    ConnectError::Refused(portal_error_text(error, description.as_deref())).into(),
+                )
             }
         };
         let tokens = smart::exchange_code(
@@ -263,12 +271,7 @@ impl Connector {
 
 fn portal_error_text(error: &str, description: Option<&str>) -> String {
     // The portal's words are shown, bounded and without control characters.
-    let clean = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect()
-    };
+    let clean = |s: &str| -> String { s.chars().filter(|c| !c.is_control()).take(200).collect() };
     match description {
         Some(d) => format!("{} ({})", clean(d), clean(error)),
         None => clean(error),
@@ -310,7 +313,10 @@ impl SavedConnection<'_> {
             .map(|c| c.connected_at)
             .unwrap_or_else(|| now.clone());
         let expires_at = self.tokens.expires_in.map(|secs| {
-            rfc3339(OffsetDateTime::now_utc() + time::Duration::seconds(secs.min(i64::MAX as u64) as i64))
+            rfc3339(
+                OffsetDateTime::now_utc()
+                    + time::Duration::seconds(secs.min(i64::MAX as u64) as i64),
+            )
         });
         let granted = self
             .tokens

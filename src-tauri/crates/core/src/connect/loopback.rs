@@ -77,11 +77,19 @@ async fn handle(
     req: Request<Incoming>,
 ) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
     if req.method() != Method::GET || req.uri().path() != PATH {
-        return Ok(page(StatusCode::NOT_FOUND, "Not found", "There is nothing here."));
+        return Ok(page(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is nothing here.",
+        ));
     }
     let query = req.uri().query().unwrap_or("");
     let Ok(url) = Url::parse(&format!("http://127.0.0.1{PATH}?{query}")) else {
-        return Ok(page(StatusCode::BAD_REQUEST, "Not accepted", "This address is not valid."));
+        return Ok(page(
+            StatusCode::BAD_REQUEST,
+            "Not accepted",
+            "This address is not valid.",
+        ));
     };
     // Boxed as `dyn Future + Send`: the compiler checks `Send` here, with concrete
     // lifetimes, instead of failing to prove it for all lifetimes at the spawn.
@@ -96,7 +104,11 @@ async fn handle(
         )),
         Err(e) => {
             let _ = done.try_send(());
-            Ok(page(StatusCode::BAD_REQUEST, "Sign-in failed", &e.to_string()))
+            Ok(page(
+                StatusCode::BAD_REQUEST,
+                "Sign-in failed",
+                &e.to_string(),
+            ))
         }
         Ok(finished) => {
             let _ = done.try_send(());

@@ -90,8 +90,7 @@ impl Connector {
         browser: Arc<BrowserFn>,
         on_finished: Arc<FinishedFn>,
     ) -> crate::Result<Arc<Connector>> {
-        let http = HttpClient::new(config.http.clone())
-            .map_err(|e| ConnectError::Portal(e.to_string()))?;
+        let http = HttpClient::new(config.http).map_err(|e| ConnectError::Portal(e.to_string()))?;
         Ok(Arc::new(Connector {
             config,
             http,
@@ -141,4 +140,3 @@ pub(crate) fn random_id(bytes: usize) -> crate::Result<String> {
     getrandom::fill(&mut buf).map_err(|_| ConnectError::Portal("no randomness".into()))?;
     Ok(hex::encode(buf))
 }
-

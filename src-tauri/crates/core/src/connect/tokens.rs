@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
+use ownchart_fhir::http::ClientAuth;
 use ownchart_fhir::secret::Secret;
 use ownchart_fhir::smart;
-use ownchart_fhir::http::ClientAuth;
 use ownchart_vault::{ConnectionRecord, NewLedgerEntry, TokenRecord};
 use time::OffsetDateTime;
 use url::Url;
@@ -39,7 +39,10 @@ impl Connector {
         let lock = self.refresh_lock(id);
         let _one_at_a_time = lock.lock().await;
         let (connection, tokens) = with_vault(self.vault.as_ref(), |o| {
-            let c = o.vault.connection(id)?.ok_or(ConnectError::UnknownConnection)?;
+            let c = o
+                .vault
+                .connection(id)?
+                .ok_or(ConnectError::UnknownConnection)?;
             let t = o
                 .vault
                 .connection_tokens(id)?
@@ -84,15 +87,11 @@ impl Connector {
     }
 
     fn expiring(&self, tokens: &TokenRecord) -> bool {
-        let Some(expires) = tokens
-            .access_expires_at
-            .as_deref()
-            .and_then(parse_rfc3339)
-        else {
+        let Some(expires) = tokens.access_expires_at.as_deref().and_then(parse_rfc3339) else {
             return false;
         };
-        let margin = time::Duration::try_from(self.config.refresh_margin)
-            .unwrap_or(time::Duration::ZERO);
+        let margin =
+            time::Duration::try_from(self.config.refresh_margin).unwrap_or(time::Duration::ZERO);
         OffsetDateTime::now_utc() + margin >= expires
     }
 
@@ -134,7 +133,9 @@ impl Connector {
         };
         let set = set.map_err(ConnectError::from)?;
         let expires_at = set.expires_in.map(|s| {
-            rfc3339(OffsetDateTime::now_utc() + time::Duration::seconds(s.min(i64::MAX as u64) as i64))
+            rfc3339(
+                OffsetDateTime::now_utc() + time::Duration::seconds(s.min(i64::MAX as u64) as i64),
+            )
         });
         Ok(TokenRecord {
             access_token: Zeroizing::new(set.access_token.expose().to_owned()),

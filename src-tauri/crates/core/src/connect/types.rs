@@ -42,9 +42,13 @@ pub enum ConnectionStatus {
     Connected,
     /// The portal's permission ended (expired or revoked); the records already
     /// downloaded stay. Signing in again renews it.
-    ReconnectNeeded { reason: String },
+    ReconnectNeeded {
+        reason: String,
+    },
     /// Something else went wrong the last time Ownchart talked to the portal.
-    Error { reason: String },
+    Error {
+        reason: String,
+    },
 }
 
 pub(crate) const STATUS_CONNECTED: &str = "connected";
@@ -141,7 +145,7 @@ pub struct LoginStarted {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 #[ts(export)]
 pub enum LoginOutcome {
-    Connected { connection: ConnectionView },
+    Connected { connection: Box<ConnectionView> },
     Failed { code: String, message: String },
     Cancelled,
 }

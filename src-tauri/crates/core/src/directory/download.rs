@@ -24,7 +24,9 @@ pub async fn download_source(
         .await
         .map_err(ConnectError::from)?;
     if !response.is_success() {
-        return Err(CoreError::Connect(ConnectError::from(response.status_error())));
+        return Err(CoreError::Connect(ConnectError::from(
+            response.status_error(),
+        )));
     }
     let mut directory = directory.lock().unwrap_or_else(|p| p.into_inner());
     Ok(directory.import_source(&url, &response.body, OffsetDateTime::now_utc())?)

@@ -8,9 +8,9 @@
 //! `fhir` crate's client) and hands them to [`Directory::import_source`].
 
 mod brands;
-mod download;
 mod builtin;
 mod cache;
+mod download;
 mod endpoint_list;
 mod error;
 mod infer;

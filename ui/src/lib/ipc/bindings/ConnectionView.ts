@@ -2,4 +2,19 @@
 import type { ConnectMethod } from "./ConnectMethod";
 import type { ConnectionStatus } from "./ConnectionStatus";
 
-export type ConnectionView = { id: string, portal_name: string, fhir_base: string, method: ConnectMethod, status: ConnectionStatus, connected_at: string, expires_at: string | null, patient_id: string | null, patient_name: string | null, granted_scopes: Array<string>, directory_id: string | null, };
+/**
+ * A connection as the Connections screen shows it.
+ */
+export type ConnectionView = { id: string, portal_name: string, fhir_base: string, method: ConnectMethod, status: ConnectionStatus, 
+/**
+ * RFC 3339.
+ */
+connected_at: string, 
+/**
+ * When the current access ends (RFC 3339), if the portal said.
+ */
+expires_at: string | null, patient_id: string | null, patient_name: string | null, 
+/**
+ * What the portal actually granted (it may be less than what was asked).
+ */
+granted_scopes: Array<string>, directory_id: string | null, };
