@@ -13,4 +13,5 @@ mod directory;
 mod e2e;
 mod e2e_connect;
 mod fixtures;
+mod no_portal_password;
 mod plaintext;

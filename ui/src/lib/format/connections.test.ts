@@ -159,6 +159,11 @@ describe("expiryText", () => {
     expect(expiryText("2026-06-01T00:00:00Z", now, UTC)).toBe("Access until 1 Jun 2026");
     expect(expiryText("2026-03-01T00:00:00Z", now, UTC)).toBe("Access ended 1 Mar 2026");
   });
+
+  it("gives the time too when the end is near", () => {
+    const text = expiryText("2026-03-12T13:00:00Z", now, UTC);
+    expect(text).toMatch(/^Access until 12 Mar 2026.*13:00/);
+  });
 });
 
 describe("remainingMs and formatRemaining", () => {

@@ -14,7 +14,7 @@ import type {
   PortalKind,
   RedirectKind,
 } from "../ipc";
-import { formatDate, type DateOptions } from "./dates";
+import { formatDate, formatDateTime, type DateOptions } from "./dates";
 import { formatCount, plural } from "./number";
 
 /** The id of the demo portal built into Ownchart, used when the directory has not answered yet. */
@@ -130,7 +130,9 @@ export function expiryText(
   if (Number.isNaN(at)) {
     return null;
   }
-  const date = formatDate(expiresAt, options);
+  // Access tokens often last an hour: within two days of now, the time matters.
+  const soon = Math.abs(at - now.getTime()) < 2 * 24 * 3600 * 1000;
+  const date = soon ? formatDateTime(expiresAt, options) : formatDate(expiresAt, options);
   return at > now.getTime() ? `Access until ${date}` : `Access ended ${date}`;
 }
 

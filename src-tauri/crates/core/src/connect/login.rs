@@ -46,7 +46,7 @@ impl Connector {
                 None => (self.config.deep_link_redirect.clone(), None),
             },
             RedirectKind::Loopback => {
-                let (url, stop) = loopback::listen(self.clone(), attempt_id.clone()).await?;
+                let (url, stop) = loopback::listen(self.clone()).await?;
                 (url, Some(stop))
             }
         };

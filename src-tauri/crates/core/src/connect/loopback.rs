@@ -25,10 +25,7 @@ pub(super) const PATH: &str = "/callback";
 
 /// Binds the listener and serves until the login ends, the stop signal fires or
 /// the login's time runs out. Returns the redirect URI to register.
-pub(super) async fn listen(
-    connector: Arc<Connector>,
-    attempt_id: String,
-) -> Result<(Url, oneshot::Sender<()>)> {
+pub(super) async fn listen(connector: Arc<Connector>) -> Result<(Url, oneshot::Sender<()>)> {
     let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
         .await
         .map_err(|e| ConnectError::Loopback(e.to_string()))?;
@@ -53,11 +50,9 @@ pub(super) async fn listen(
                     let Ok((stream, _)) = accepted else { continue };
                     let connector = connector.clone();
                     let done = done_tx.clone();
-                    let attempt = attempt_id.clone();
                     tokio::spawn(async move {
-                        let service = service_fn(move |req| {
-                            handle(connector.clone(), attempt.clone(), done.clone(), req)
-                        });
+                        let service =
+                            service_fn(move |req| handle(connector.clone(), done.clone(), req));
                         let _ = hyper::server::conn::http1::Builder::new()
                             .serve_connection(TokioIo::new(stream), service)
                             .await;
@@ -72,7 +67,6 @@ pub(super) async fn listen(
 
 async fn handle(
     connector: Arc<Connector>,
-    attempt_id: String,
     done: tokio::sync::mpsc::Sender<()>,
     req: Request<Incoming>,
 ) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
@@ -112,7 +106,6 @@ async fn handle(
         }
         Ok(finished) => {
             let _ = done.try_send(());
-            let _ = attempt_id;
             Ok(match finished.result {
                 LoginOutcome::Connected { connection } => page(
                     StatusCode::OK,

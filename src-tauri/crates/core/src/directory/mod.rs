@@ -4,8 +4,8 @@
 //! plain endpoint lists — normalized into [`DirectoryEntry`]s, cached locally
 //! (public data, plain JSON: see [`cache`]) and indexed for instant search.
 //!
-//! The download itself is not done here: the caller fetches the bytes (with the
-//! `fhir` crate's client) and hands them to [`Directory::import_source`].
+//! [`download_source`] fetches a source with the `fhir` crate's capped client
+//! and hands the bytes to [`Directory::import_source`].
 
 mod brands;
 mod builtin;
