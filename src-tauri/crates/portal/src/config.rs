@@ -2,6 +2,7 @@
 //! registered with it, and how long its codes and tokens live. `Default` is the built-in demo.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The whole configuration of one portal.
@@ -63,7 +64,8 @@ impl PortalConfig {
     }
 }
 
-/// A patient's portal account and the synthetic record behind it.
+/// A patient's portal account and the record behind it: synthetic, or read from DSTU2
+/// Bundle files.
 #[derive(Clone)]
 pub struct PortalUser {
     pub username: String,
@@ -72,6 +74,9 @@ pub struct PortalUser {
     pub seed: u64,
     /// How many resources the record holds (the first is the Patient).
     pub resources: usize,
+    /// When not empty, the record is these FHIR DSTU2 Bundle files instead (served on the
+    /// DSTU2 base only); `seed` and `resources` are then not used.
+    pub dstu2_bundles: Vec<PathBuf>,
 }
 
 impl PortalUser {
@@ -81,7 +86,29 @@ impl PortalUser {
             password: password.to_owned(),
             seed,
             resources,
+            dstu2_bundles: Vec::new(),
         }
+    }
+
+    /// A user whose record is a FHIR DSTU2 Bundle file (a Synthea export, say).
+    pub fn from_dstu2_bundle(username: &str, password: &str, path: PathBuf) -> PortalUser {
+        PortalUser::from_dstu2_bundles(username, password, vec![path])
+    }
+
+    /// A user whose record is these FHIR DSTU2 Bundle files together.
+    pub fn from_dstu2_bundles(username: &str, password: &str, paths: Vec<PathBuf>) -> PortalUser {
+        PortalUser {
+            username: username.to_owned(),
+            password: password.to_owned(),
+            seed: 0,
+            resources: 0,
+            dstu2_bundles: paths,
+        }
+    }
+
+    /// Whether the record comes from DSTU2 files.
+    pub fn is_from_files(&self) -> bool {
+        !self.dstu2_bundles.is_empty()
     }
 }
 
@@ -92,6 +119,7 @@ impl fmt::Debug for PortalUser {
             .field("password", &"[redacted]")
             .field("seed", &self.seed)
             .field("resources", &self.resources)
+            .field("dstu2_bundles", &self.dstu2_bundles)
             .finish()
     }
 }

@@ -14,6 +14,9 @@ pub struct Faults {
     pub too_many_requests: Option<TooManyRequests>,
     /// The next FHIR API requests are answered with a server error.
     pub server_errors: Option<ServerErrors>,
+    /// A `Retry-After` value (seconds, or an HTTP date) sent with each `server_errors`
+    /// response, as portals do with 503 Service Unavailable.
+    pub server_errors_retry_after: Option<String>,
     /// Search pages of this resource type are cut off halfway (invalid JSON, status 200).
     pub malformed_page: Option<String>,
     /// Search pages of this resource type link to each other in a loop: the first page's
@@ -21,6 +24,19 @@ pub struct Faults {
     pub next_link_loop: Option<String>,
     /// Search pages of this resource type are padded to at least this many bytes.
     pub huge_page: Option<HugePage>,
+    /// Search pages of this resource type also carry entries that do not belong: a
+    /// resource of the type about another patient, a resource of another type (a Patient
+    /// in an Observation search; an Observation in a Patient search), an OperationOutcome
+    /// with `search.mode = "outcome"` and a resource of a type FHIR does not have.
+    pub foreign_entries: Option<String>,
+    /// The first search page of a resource type has a `next` link to another origin.
+    pub next_link_elsewhere: Option<NextElsewhere>,
+    /// Search pages of this resource type send their headers and first bytes, then stall
+    /// for this long before the rest (a slowloris page), to test read timeouts.
+    pub stall_after_headers: Option<(String, Duration)>,
+    /// Search pages of this resource type, when the request accepts gzip, are a gzip bomb:
+    /// about 1 MB (`Content-Encoding: gzip`) that inflates to more than 1 GiB of zeros.
+    pub gzip_bomb: Option<String>,
     /// Reads and searches of this resource type are refused with 403.
     pub forbidden_type: Option<String>,
     /// Each access token stops working (401) after this many FHIR requests, as if it had
@@ -46,6 +62,25 @@ pub struct TooManyRequests {
 pub struct ServerErrors {
     pub requests: u32,
     pub status: u16,
+}
+
+/// Where the `next` link of the first search page of `resource_type` points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextElsewhere {
+    pub resource_type: String,
+    pub to: Elsewhere,
+}
+
+/// Another origin than the portal's `http://127.0.0.1:PORT`; path and query stay as a
+/// real next link's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Elsewhere {
+    /// `http://127.0.0.2:PORT`: another loopback host, same port (nothing listens there).
+    OtherHost,
+    /// `https://elsewhere.example`: another domain altogether.
+    OtherDomain,
+    /// `https://127.0.0.1:PORT`: the same host and port with the scheme changed.
+    OtherScheme,
 }
 
 /// A search page of `resource_type` that is at least `bytes` long.

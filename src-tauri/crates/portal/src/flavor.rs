@@ -21,6 +21,7 @@ pub(crate) const R4_TYPES: &[&str] = &[
     "Encounter",
     "ExplanationOfBenefit",
     "FamilyMemberHistory",
+    "Goal",
     "Immunization",
     "Medication",
     "MedicationRequest",
@@ -30,6 +31,9 @@ pub(crate) const R4_TYPES: &[&str] = &[
     "Practitioner",
     "Procedure",
 ];
+
+/// Types that are only read, never searched: attachments that resources link to.
+pub(crate) const READ_ONLY_TYPES: &[&str] = &["Binary"];
 
 /// R4 types with no faithful DSTU2 form: not offered on the DSTU2 base.
 const NOT_IN_DSTU2: &[&str] = &["CareTeam", "ExplanationOfBenefit"];
@@ -79,6 +83,11 @@ impl Flavor {
             .find(|t| self.name_of(t) == Some(name))
     }
 
+    /// Whether a scope may name this type: a searchable type or a read-only one.
+    pub(crate) fn scope_type(self, name: &str) -> bool {
+        self.r4_type_of(name).is_some() || READ_ONLY_TYPES.contains(&name)
+    }
+
     /// The types this base offers, in its own names.
     pub(crate) fn offered(self) -> impl Iterator<Item = &'static str> {
         R4_TYPES.iter().filter_map(move |t| self.name_of(t))
@@ -98,7 +107,7 @@ mod tests {
         assert_eq!(Flavor::Dstu2.r4_type_of("MedicationRequest"), None);
         assert_eq!(Flavor::Dstu2.r4_type_of("CareTeam"), None);
         assert_eq!(Flavor::R4.r4_type_of("MedicationOrder"), None);
-        assert_eq!(Flavor::R4.offered().count(), 19);
-        assert_eq!(Flavor::Dstu2.offered().count(), 17);
+        assert_eq!(Flavor::R4.offered().count(), 20);
+        assert_eq!(Flavor::Dstu2.offered().count(), 18);
     }
 }

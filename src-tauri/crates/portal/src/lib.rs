@@ -6,7 +6,9 @@
 //! portal, so it behaves like a careful real portal: SMART App Launch v2 discovery, a real
 //! sign-in form and consent page, authorization codes bound to PKCE S256 and used once,
 //! rotating refresh tokens with reuse detection, RFC 7009 revocation, patient-generated API
-//! credentials (client credentials), and FHIR search with paging. Fault injection
+//! credentials (client credentials), FHIR search with paging, `Binary` attachments and
+//! gzip. Records can also come from DSTU2 Bundle files ([`PortalUser::from_dstu2_bundle`])
+//! and change at run time ([`RunningPortal::revise`]). Fault injection
 //! ([`Faults`]) reproduces what goes wrong with real portals, and [`PortalStats`] lets
 //! tests see what an app did. [`person`] is the scripted "person at the browser".
 //!
@@ -35,7 +37,7 @@ mod stats;
 pub use auth::credentials::ApiCredentials;
 pub use config::{ClientRegistration, Lifetimes, PortalConfig, PortalUser, FEWER_SCOPE_TYPES};
 pub use error::{PortalError, Result};
-pub use faults::{Faults, HugePage, ServerErrors, TooManyRequests};
+pub use faults::{Elsewhere, Faults, HugePage, NextElsewhere, ServerErrors, TooManyRequests};
 pub use running::{Portal, RunningPortal};
 pub use secret::Secret;
-pub use stats::{PortalStats, QueryParams, Revocation, TokenKind, TokenRequestCounts};
+pub use stats::{FhirRequest, PortalStats, QueryParams, Revocation, TokenKind, TokenRequestCounts};

@@ -61,7 +61,7 @@ fn check(config: &PortalConfig) -> Result<()> {
         ));
     }
     for (i, u) in config.users.iter().enumerate() {
-        if u.resources == 0 {
+        if u.resources == 0 && !u.is_from_files() {
             return Err(PortalError::Config(format!(
                 "user \"{}\" needs at least one resource",
                 u.username
@@ -73,7 +73,11 @@ fn check(config: &PortalConfig) -> Result<()> {
                 u.username
             )));
         }
-        if config.users[..i].iter().any(|o| o.seed == u.seed) {
+        if !u.is_from_files()
+            && config.users[..i]
+                .iter()
+                .any(|o| !o.is_from_files() && o.seed == u.seed)
+        {
             return Err(PortalError::Config(format!(
                 "two users have seed {}",
                 u.seed
@@ -230,17 +234,39 @@ impl RunningPortal {
     /// The patient id of `username`'s record.
     pub fn patient_id(&self, username: &str) -> Option<String> {
         let user = self.shared.user_named(username)?;
-        Some(self.shared.patient_id(user).to_owned())
+        Some(self.shared.patient_id(user))
     }
 
     /// How many resources of each R4 type `username`'s record holds.
     pub fn resource_counts(&self, username: &str) -> Option<BTreeMap<String, usize>> {
         let user = self.shared.user_named(username)?;
         let mut counts = BTreeMap::new();
-        for s in &self.shared.data.records.get(user)?.resources {
+        for s in &self.shared.data().records.get(user)?.resources {
             *counts.entry(s.r4_type.clone()).or_insert(0) += 1;
         }
         Some(counts)
+    }
+
+    /// Revises `count` resources of `username`'s record: each gets a visible change, the
+    /// next `meta.versionId` and `meta.lastUpdated` = now, on both bases. Repeated calls
+    /// revise other resources. Returns their (R4 type, id); empty for an unknown user.
+    pub fn revise(&self, username: &str, count: usize) -> Vec<(String, String)> {
+        let Some(user) = self.shared.user_named(username) else {
+            return Vec::new();
+        };
+        let now = crate::data::now_instant();
+        self.shared.data_mut().revise(user, count, &now)
+    }
+
+    /// Adds `n` new resources (`meta.lastUpdated` = now) to `username`'s synthetic record,
+    /// returning their (R4 type, id). Records read from files cannot grow.
+    pub fn add_resources(&self, username: &str, n: usize) -> Result<Vec<(String, String)>> {
+        let user = self
+            .shared
+            .user_named(username)
+            .ok_or_else(|| PortalError::UnknownUser(username.to_owned()))?;
+        let now = crate::data::now_instant();
+        self.shared.data_mut().add(user, n, &now)
     }
 
     /// API credentials for `username`, as the patient would generate them in the portal.

@@ -1,7 +1,7 @@
 //! The state every request handler shares: configuration, records, the authorization
 //! store, faults and counters. Locks are held only for short, await-free sections.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::auth::store::AuthStore;
 use crate::config::{ClientRegistration, PortalConfig};
@@ -14,7 +14,10 @@ pub(crate) struct Shared {
     pub config: PortalConfig,
     /// `http://127.0.0.1:PORT`
     pub origin: String,
-    pub data: Data,
+    /// The records; written only when a test revises or adds resources.
+    data: RwLock<Data>,
+    /// Each user's patient id (they never change).
+    patient_ids: Vec<String>,
     pub auth: Mutex<AuthStore>,
     pub faults: Mutex<FaultState>,
     pub stats: Mutex<PortalStats>,
@@ -35,10 +38,12 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub(crate) fn new(config: PortalConfig, origin: String, data: Data) -> Shared {
+        let patient_ids = data.records.iter().map(|r| r.patient_id.clone()).collect();
         Shared {
             config,
             origin,
-            data,
+            data: RwLock::new(data),
+            patient_ids,
             auth: Mutex::default(),
             faults: Mutex::default(),
             stats: Mutex::default(),
@@ -77,10 +82,16 @@ impl Shared {
         (given == expected).then_some(u)
     }
 
-    pub(crate) fn patient_id(&self, user: usize) -> &str {
-        self.data
-            .records
-            .get(user)
-            .map_or("", |r| r.patient_id.as_str())
+    pub(crate) fn patient_id(&self, user: usize) -> String {
+        self.patient_ids.get(user).cloned().unwrap_or_default()
+    }
+
+    /// The records, to read. Held only for await-free sections.
+    pub(crate) fn data(&self) -> RwLockReadGuard<'_, Data> {
+        self.data.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn data_mut(&self) -> RwLockWriteGuard<'_, Data> {
+        self.data.write().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -36,6 +36,32 @@ pub struct PortalStats {
     pub fhir_with_bad_bearer: u64,
     /// The query parameters of the last authorize request, as received.
     pub last_authorize: Option<QueryParams>,
+    /// Successful reads of `Binary/{id}` attachments.
+    pub binary_reads: u64,
+    /// Every FHIR read and search on either base, in order, as answered.
+    pub fhir_log: Vec<FhirRequest>,
+}
+
+/// One FHIR read or search as the portal saw and answered it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FhirRequest {
+    pub method: String,
+    /// The path without the query, e.g. `/fhir/r4/Observation`.
+    pub path: String,
+    /// The query parameters, in order (a page link has only `_page`).
+    pub query: QueryParams,
+    /// The type in the path, e.g. `Observation` or `Binary`.
+    pub resource_type: String,
+    pub status: u16,
+    /// Whether the request said `Accept-Encoding: gzip`.
+    pub accepts_gzip: bool,
+}
+
+impl FhirRequest {
+    /// Whether this was a search (not a read of one resource).
+    pub fn is_search(&self) -> bool {
+        self.path.rsplit('/').next() == Some(self.resource_type.as_str())
+    }
 }
 
 /// Token requests by `grant_type`.

@@ -259,3 +259,29 @@ pub fn element_span(v: &Value) -> Option<(i64, i64)> {
     let end = v["end"].as_str().map_or(i64::MAX, |e| utc_span(e).1);
     Some((start, end))
 }
+
+/// A GET with the bearer token and these extra headers (no `Accept` unless given).
+pub async fn get_with(url: &str, token: Option<&str>, headers: &[(&str, &str)]) -> Fetched {
+    let mut request = http().get(url);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let r = request.send().await.expect("the portal answers");
+    Fetched {
+        status: r.status(),
+        headers: r.headers().clone(),
+        bytes: r.bytes().await.expect("a body").to_vec(),
+    }
+}
+
+/// Every resource of a search, following `next` links.
+pub async fn everything(url: &str, token: &str) -> Vec<Value> {
+    all_pages(url, token)
+        .await
+        .iter()
+        .flat_map(entries)
+        .collect()
+}

@@ -206,7 +206,7 @@ fn parse(word: &str, flavor: Flavor) -> Option<Item> {
     let (type_part, perm_part) = word.strip_prefix("patient/")?.rsplit_once('.')?;
     let type_name = match type_part {
         "*" => None,
-        t => Some(flavor.r4_type_of(t).map(|_| t.to_owned())?),
+        t => Some(flavor.scope_type(t).then(|| t.to_owned())?),
     };
     let (perms, syntax) = match perm_part {
         "read" | "*" => (
@@ -286,6 +286,8 @@ fn label(type_name: &str) -> &'static str {
         "Organization" => "care organizations",
         "Practitioner" => "clinicians",
         "Procedure" => "procedures",
+        "Goal" => "care goals",
+        "Binary" => "attached documents",
         _ => "records",
     }
 }

@@ -28,6 +28,16 @@ impl Span {
     }
 }
 
+/// The current time as a FHIR instant with milliseconds, in UTC.
+pub(crate) fn now_instant() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let millis = now.millisecond();
+    now.replace_millisecond(millis)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Parses a FHIR date, dateTime or instant (and the `hh:mm` precision searches allow).
 pub(crate) fn parse(s: &str) -> Option<Span> {
     let (date, time) = match s.split_once('T') {

@@ -41,6 +41,18 @@ pub(crate) fn date_elements(r4_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// The same for a DSTU2 resource (R4 type name), where some elements had other names.
+fn dstu2_date_elements(r4_type: &str) -> &'static [&'static str] {
+    match r4_type {
+        "Immunization" => &["date"],
+        "MedicationRequest" => &["dateWritten"],
+        "Condition" => &["onsetDateTime", "onsetPeriod", "dateRecorded"],
+        "AllergyIntolerance" => &["onset", "recordedDate"],
+        "DocumentReference" => &["created", "indexed"],
+        other => date_elements(other),
+    }
+}
+
 /// Whether the type has a `category` element (and so the `category` search parameter).
 pub(crate) fn has_category(r4_type: &str) -> bool {
     matches!(
@@ -59,12 +71,21 @@ pub(crate) fn has_category(r4_type: &str) -> bool {
 
 impl SearchIndex {
     pub(crate) fn of(r4_type: &str, resource: &Value) -> SearchIndex {
+        SearchIndex::with_dates(r4_type, resource, date_elements(r4_type))
+    }
+
+    /// The index of a resource that is in DSTU2 form.
+    pub(crate) fn of_dstu2(r4_type: &str, resource: &Value) -> SearchIndex {
+        SearchIndex::with_dates(r4_type, resource, dstu2_date_elements(r4_type))
+    }
+
+    fn with_dates(r4_type: &str, resource: &Value, dates: &[&str]) -> SearchIndex {
         let categories = if has_category(r4_type) {
             resource.get("category").map(tokens).unwrap_or_default()
         } else {
             Vec::new()
         };
-        let clinical = date_elements(r4_type)
+        let clinical = dates
             .iter()
             .find_map(|name| resource.get(*name).and_then(span_of));
         let last_updated = resource

@@ -1,8 +1,10 @@
 //! Searchset Bundles: one page of matches with `total` and `self`/`next` links on the
-//! portal's own origin, and the page-level faults (a truncated page, a `next` loop, a huge
-//! page streamed to the wanted size).
+//! portal's own origin, and the page-level faults (a truncated page, a `next` loop or a
+//! `next` link to another origin, entries that do not belong, a huge page streamed to the
+//! wanted size, a page that stalls after its first bytes).
 
 use std::convert::Infallible;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::header::CONTENT_LENGTH;
@@ -11,9 +13,11 @@ use axum::response::Response;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use super::compress::uncompressed;
 use super::respond::{fhir, internal_error};
 use super::search::Query;
 use crate::data::Stored;
+use crate::faults::Elsewhere;
 use crate::flavor::Flavor;
 
 /// Faults that change a search page.
@@ -22,6 +26,19 @@ pub(crate) struct PageFaults {
     pub malformed: bool,
     pub next_loop: bool,
     pub huge: Option<u64>,
+    /// Entries added after the matches (the foreign-entries fault).
+    pub extra: Vec<ExtraEntry>,
+    pub next_elsewhere: Option<Elsewhere>,
+    pub stall: Option<Duration>,
+}
+
+/// An entry that is not one of the search's matches.
+#[derive(Debug)]
+pub(crate) struct ExtraEntry {
+    pub type_name: String,
+    pub id: String,
+    pub resource: Box<RawValue>,
+    pub mode: &'static str,
 }
 
 #[derive(Serialize)]
@@ -100,7 +117,12 @@ pub(crate) fn searchset(
         relation: "self",
         url: at.url(at.raw_query.unwrap_or("")),
     }];
-    let next = if faults.next_loop && q.count > 0 {
+    let next = if let (Some(to), true) = (faults.next_elsewhere, q.count > 0 && q.offset == 0) {
+        Some(elsewhere(
+            &at.url(&format!("_page={}", q.page_token(q.count))),
+            to,
+        ))
+    } else if faults.next_loop && q.count > 0 {
         Some(if q.offset == 0 {
             at.url(&format!("_page={}", q.page_token(q.count)))
         } else {
@@ -117,6 +139,11 @@ pub(crate) fn searchset(
             url,
         });
     }
+    let extra = faults.extra.iter().map(|e| Entry {
+        full_url: format!("{}/{}/{}", at.base, e.type_name, e.id),
+        resource: &e.resource,
+        search: SearchMode { mode: e.mode },
+    });
     let entry: Vec<Entry<'_>> = page
         .iter()
         .filter_map(|s| {
@@ -126,12 +153,13 @@ pub(crate) fn searchset(
                 search: SearchMode { mode: "match" },
             })
         })
+        .chain(extra)
         .collect();
     let filler = entry.first().and_then(|e| serde_json::to_vec(e).ok());
     let bundle = Bundle {
         resource_type: "Bundle",
         meta: Meta {
-            last_updated: now(),
+            last_updated: crate::data::now_instant(),
         },
         kind: "searchset",
         total,
@@ -147,7 +175,48 @@ pub(crate) fn searchset(
     if faults.malformed {
         body.truncate(body.len() / 2);
     }
+    if let Some(pause) = faults.stall {
+        return stalled(at.flavor, body, pause);
+    }
     fhir(at.flavor, StatusCode::OK, body)
+}
+
+/// `url` moved to another origin, keeping its path and query.
+fn elsewhere(url: &str, to: Elsewhere) -> String {
+    let Ok(mut u) = url::Url::parse(url) else {
+        return url.to_owned();
+    };
+    let moved = match to {
+        Elsewhere::OtherHost => u.set_host(Some("127.0.0.2")).is_ok(),
+        Elsewhere::OtherDomain => {
+            u.set_scheme("https").is_ok()
+                && u.set_host(Some("elsewhere.example")).is_ok()
+                && u.set_port(None).is_ok()
+        }
+        Elsewhere::OtherScheme => u.set_scheme("https").is_ok(),
+    };
+    if moved {
+        u.into()
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Sends the headers and the first bytes of `body`, then waits `pause` before the rest.
+fn stalled(flavor: Flavor, body: Vec<u8>, pause: Duration) -> Response {
+    let body = Bytes::from(body);
+    let length = body.len();
+    let first = body.slice(..length.min(64));
+    let rest = body.slice(length.min(64)..);
+    let later = futures_util::stream::once(async move {
+        tokio::time::sleep(pause).await;
+        Ok::<Bytes, Infallible>(rest)
+    });
+    let parts = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(first)]), later);
+    let mut r = fhir(flavor, StatusCode::OK, Body::from_stream(parts));
+    r.headers_mut()
+        .insert(CONTENT_LENGTH, HeaderValue::from(length));
+    uncompressed(r)
 }
 
 /// Pads a page with copies of an entry until it is at least `target` bytes, streamed so
@@ -199,14 +268,5 @@ fn huge(
     );
     r.headers_mut()
         .insert(CONTENT_LENGTH, HeaderValue::from(length));
-    r
-}
-
-fn now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let millis = now.millisecond();
-    now.replace_millisecond(millis)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    uncompressed(r)
 }

@@ -57,10 +57,15 @@ pub(crate) async fn smart_configuration(State(ctx): State<Ctx>) -> Response {
 pub(crate) async fn metadata(State(ctx): State<Ctx>) -> Response {
     ctx.shared.count(|s| s.metadata_requests += 1);
     let base = ctx.shared.base(ctx.flavor);
-    let resources: Vec<Value> = crate::flavor::R4_TYPES
+    let mut resources: Vec<Value> = crate::flavor::R4_TYPES
         .iter()
         .filter_map(|r4| ctx.flavor.name_of(r4).map(|name| resource(name, r4)))
         .collect();
+    resources.extend(
+        crate::flavor::READ_ONLY_TYPES
+            .iter()
+            .map(|name| json!({ "type": name, "interaction": [{ "code": "read" }] })),
+    );
     let resource_type = match ctx.flavor {
         Flavor::R4 => "CapabilityStatement",
         Flavor::Dstu2 => "Conformance",
@@ -113,6 +118,9 @@ fn resource(name: &str, r4_type: &str) -> Value {
     if r4_type != "Patient" {
         params.push(json!({ "name": "patient", "type": "reference" }));
         params.push(json!({ "name": "subject", "type": "reference" }));
+    }
+    if r4_type == "Coverage" {
+        params.push(json!({ "name": "beneficiary", "type": "reference" }));
     }
     if has_category(r4_type) {
         params.push(json!({ "name": "category", "type": "token" }));

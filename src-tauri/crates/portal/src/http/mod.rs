@@ -1,14 +1,19 @@
 //! The portal's HTTP surface: one router per FHIR base (R4 and DSTU2) with discovery,
 //! OAuth and the FHIR API, plus the home and account pages at the origin, all behind the
-//! latency fault.
+//! latency fault, the FHIR request log and gzip compression.
 
 pub(crate) mod account;
 mod authorize;
+mod binary;
+mod bomb;
 mod bundle;
 mod client_auth;
+mod compress;
 mod discovery;
 mod fhir;
+mod foreign;
 mod form;
+mod log;
 mod pages;
 mod respond;
 mod revoke;
@@ -52,6 +57,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         app = app.nest(flavor.path(), base);
     }
     app.fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            log::fhir_log,
+        ))
+        .layer(compress::layer())
         .layer(middleware::from_fn_with_state(shared.clone(), latency))
         .with_state(shared)
 }

@@ -1,5 +1,5 @@
 //! FHIR search: the parameters the portal understands (`_id`, `patient`, `subject`,
-//! `category`, `date`, `_lastUpdated`, `_count`, `_format`), the opaque page token of
+//! Coverage's `beneficiary`, `category`, `date`, `_lastUpdated`, `_count`, `_format`), the opaque page token of
 //! `next` links, and running a search over one patient's record. Unknown parameters are
 //! refused with 400 unless the request says `Prefer: handling=lenient`.
 
@@ -246,6 +246,7 @@ impl Filters {
                 "patient" | "subject" if r4_type != "Patient" => {
                     f.subjects.push(Subject::parse(value))
                 }
+                "beneficiary" if r4_type == "Coverage" => f.subjects.push(Subject::parse(value)),
                 "category" if has_category(r4_type) => f
                     .categories
                     .push(value.split(',').map(TokenQuery::parse).collect()),
