@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatCount, formatPercent, plural } from "./number";
+import { formatBytes, formatCount, formatPercent, plural } from "./number";
 
 describe("formatCount", () => {
   it("adds comma thousands separators", () => {
@@ -31,5 +31,25 @@ describe("formatPercent", () => {
     expect(formatPercent(1, 3)).toBe("33%");
     expect(formatPercent(999, 1000)).toBe("99%");
     expect(formatPercent(5, 4)).toBe("100%");
+  });
+});
+
+describe("formatBytes", () => {
+  it("counts bytes below a kilobyte", () => {
+    expect(formatBytes(0)).toBe("0 bytes");
+    expect(formatBytes(1)).toBe("1 byte");
+    expect(formatBytes(999)).toBe("999 bytes");
+  });
+
+  it("uses decimal units, one decimal below ten, rounded down", () => {
+    expect(formatBytes(1000)).toBe("1 KB");
+    expect(formatBytes(2_199_999)).toBe("2.1 MB");
+    expect(formatBytes(42_900_000)).toBe("42 MB");
+    expect(formatBytes(3_500_000_000)).toBe("3.5 GB");
+  });
+
+  it("never shows a negative or non-finite size", () => {
+    expect(formatBytes(-5)).toBe("0 bytes");
+    expect(formatBytes(Number.POSITIVE_INFINITY)).toBe("0 bytes");
   });
 });

@@ -21,3 +21,22 @@ export function formatPercent(done: number, total: number): string {
   const ratio = Math.min(1, Math.max(0, done / total));
   return `${Math.floor(ratio * 100)}%`;
 }
+
+const UNITS = ["KB", "MB", "GB", "TB"];
+
+/** A size in bytes, in decimal units as file managers show them: 950 → "950 bytes", 2_100_000 → "2.1 MB". */
+export function formatBytes(bytes: number): string {
+  const n = Number.isFinite(bytes) ? Math.max(0, Math.round(bytes)) : 0;
+  if (n < 1000) {
+    return plural(n, "byte");
+  }
+  let value = n;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length) {
+    value /= 1000;
+    unit += 1;
+  }
+  // One decimal below 10 ("2.1 MB"), none above ("42 MB"): enough to see it move.
+  const shown = value < 10 ? Math.floor(value * 10) / 10 : Math.floor(value);
+  return `${shown.toLocaleString("en-US")} ${UNITS[unit - 1] ?? "TB"}`;
+}

@@ -2,7 +2,7 @@
 // functions (ESLint's no-restricted-imports enforces it). Each command function
 // resolves to an IpcResult and never rejects: errors arrive as `{ code, message }`,
 // the UI shows `message` and branches only on `code`. Event subscriptions
-// (`onLoginFinished`) are the exception, documented where they are.
+// (`onLoginFinished`, `onSyncProgress`) are the exception, documented where they are.
 
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
@@ -22,11 +22,18 @@ import type { LoginFinished } from "./bindings/LoginFinished";
 import type { LoginStarted } from "./bindings/LoginStarted";
 import type { ProtectionMode } from "./bindings/ProtectionMode";
 import type { RecordOverview } from "./bindings/RecordOverview";
+import type { SyncEvent } from "./bindings/SyncEvent";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { SyncRequest } from "./bindings/SyncRequest";
+import type { SyncSchedule } from "./bindings/SyncSchedule";
+import type { SyncStarted } from "./bindings/SyncStarted";
 import type { VaultStatus } from "./bindings/VaultStatus";
 import { settle, type IpcResult } from "./errors";
 
 export type { ApiCredentialsInput } from "./bindings/ApiCredentialsInput";
 export type { CategoryCount } from "./bindings/CategoryCount";
+export type { CategoryProgress } from "./bindings/CategoryProgress";
+export type { CategoryState } from "./bindings/CategoryState";
 export type { ConnectMethod } from "./bindings/ConnectMethod";
 export type { ConnectTarget } from "./bindings/ConnectTarget";
 export type { ConnectionStatus } from "./bindings/ConnectionStatus";
@@ -37,6 +44,7 @@ export type { DirectorySearchResult } from "./bindings/DirectorySearchResult";
 export type { DirectorySourceFormat } from "./bindings/DirectorySourceFormat";
 export type { DirectorySourceView } from "./bindings/DirectorySourceView";
 export type { DisconnectReport } from "./bindings/DisconnectReport";
+export type { ErrorData } from "./bindings/ErrorData";
 export type { FileReport } from "./bindings/FileReport";
 export type { ImportPhase } from "./bindings/ImportPhase";
 export type { ImportProgress } from "./bindings/ImportProgress";
@@ -53,6 +61,13 @@ export type { ProtectionMode } from "./bindings/ProtectionMode";
 export type { RecordOverview } from "./bindings/RecordOverview";
 export type { RedirectKind } from "./bindings/RedirectKind";
 export type { RevocationOutcome } from "./bindings/RevocationOutcome";
+export type { SyncErrorItem } from "./bindings/SyncErrorItem";
+export type { SyncEvent } from "./bindings/SyncEvent";
+export type { SyncOutcome } from "./bindings/SyncOutcome";
+export type { SyncReport } from "./bindings/SyncReport";
+export type { SyncRequest } from "./bindings/SyncRequest";
+export type { SyncSchedule } from "./bindings/SyncSchedule";
+export type { SyncStarted } from "./bindings/SyncStarted";
 export type { VaultState } from "./bindings/VaultState";
 export type { VaultStatus } from "./bindings/VaultStatus";
 export { isIpcError, toIpcError, type IpcResult } from "./errors";
@@ -165,6 +180,40 @@ export function connectionDisconnect(connectionId: string): Promise<IpcResult<Di
   return call("connection_disconnect", { connectionId });
 }
 
+/**
+ * Starts downloading records: from one connection, or from every connection when
+ * `request.connection_id` is absent. One started run per connection; their
+ * progress and results arrive as `sync-progress` events (`onSyncProgress`).
+ */
+export function syncStart(request: SyncRequest): Promise<IpcResult<SyncStarted[]>> {
+  return call("sync_start", { request });
+}
+
+/** Asks a run to stop; false when it is not going on (any more). */
+export function syncCancel(runId: string): Promise<IpcResult<boolean>> {
+  return call("sync_cancel", { runId });
+}
+
+/** The runs going on now, as `[connectionId, runId]` pairs (for a window that was reloaded). */
+export function syncActive(): Promise<IpcResult<[string, string][]>> {
+  return call("sync_active");
+}
+
+/** The results of past runs, newest first. */
+export function syncHistory(limit: number): Promise<IpcResult<SyncReport[]>> {
+  return call("sync_history", { limit });
+}
+
+/** How often every connection is synced while the app runs. */
+export function syncSchedule(): Promise<IpcResult<SyncSchedule>> {
+  return call("sync_schedule");
+}
+
+/** Changes the schedule (`every_days` 1..365, or absent for none); resolves to the saved one. */
+export function syncSetSchedule(schedule: SyncSchedule): Promise<IpcResult<SyncSchedule>> {
+  return call("sync_set_schedule", { schedule });
+}
+
 /** Stops listening to an event. */
 export type Unsubscribe = () => void;
 
@@ -176,4 +225,14 @@ export type Unsubscribe = () => void;
  */
 export function onLoginFinished(onFinished: (finished: LoginFinished) => void): Promise<Unsubscribe> {
   return listen<LoginFinished>("login-finished", (event) => onFinished(event.payload));
+}
+
+/**
+ * Calls `onEvent` for every `sync-progress` event: a run started (also one the UI
+ * did not ask for, resumed or scheduled), a category moved on, a run finished.
+ * Resolves to the function that stops listening; rejects, like `onLoginFinished`,
+ * when the app cannot listen at all.
+ */
+export function onSyncProgress(onEvent: (event: SyncEvent) => void): Promise<Unsubscribe> {
+  return listen<SyncEvent>("sync-progress", (event) => onEvent(event.payload));
 }
