@@ -18,18 +18,20 @@ use ownchart_portal::{person, Faults, Lifetimes, PortalConfig, RunningPortal};
 use ownchart_vault::Passphrase;
 use url::Url;
 
-struct World {
-    _dir: tempfile::TempDir,
-    session: Arc<Mutex<Session>>,
-    connector: Arc<Connector>,
-    portal: RunningPortal,
+pub(crate) struct World {
+    pub(crate) _dir: tempfile::TempDir,
+    /// The FHIR base `target()` connects to (the R4 base unless a test changes it).
+    pub(crate) base: String,
+    pub(crate) session: Arc<Mutex<Session>>,
+    pub(crate) connector: Arc<Connector>,
+    pub(crate) portal: RunningPortal,
     /// Authorize URLs the "browser" was asked to open.
-    opened: mpsc::Receiver<Url>,
-    finished: Arc<Mutex<Vec<LoginFinished>>>,
-    rt: tokio::runtime::Runtime,
+    pub(crate) opened: mpsc::Receiver<Url>,
+    pub(crate) finished: Arc<Mutex<Vec<LoginFinished>>>,
+    pub(crate) rt: tokio::runtime::Runtime,
 }
 
-fn world_with(config: PortalConfig, connect: ConnectConfig) -> World {
+pub(crate) fn world_with(config: PortalConfig, connect: ConnectConfig) -> World {
     let dir = tempfile::tempdir().unwrap();
     let mut session = Session::start(SessionConfig {
         data_dir: dir.path().join("data"),
@@ -64,6 +66,7 @@ fn world_with(config: PortalConfig, connect: ConnectConfig) -> World {
         .build()
         .unwrap();
     World {
+        base: portal.fhir_base_r4(),
         _dir: dir,
         session,
         connector,
@@ -74,21 +77,21 @@ fn world_with(config: PortalConfig, connect: ConnectConfig) -> World {
     }
 }
 
-fn world() -> World {
+pub(crate) fn world() -> World {
     world_with(PortalConfig::default(), ConnectConfig::default())
 }
 
 impl World {
-    fn target(&self) -> PortalTarget {
+    pub(crate) fn target(&self) -> PortalTarget {
         PortalTarget {
             name: "Test Portal".into(),
-            fhir_base: Url::parse(&self.portal.fhir_base_r4()).unwrap(),
+            fhir_base: Url::parse(&self.base).unwrap(),
             directory_id: None,
         }
     }
 
     /// Starts a deep-link login and returns the authorize URL the browser got.
-    fn start(&self) -> Url {
+    pub(crate) fn start(&self) -> Url {
         self.rt
             .block_on(
                 self.connector
@@ -98,20 +101,20 @@ impl World {
         self.opened.recv_timeout(Duration::from_secs(5)).unwrap()
     }
 
-    fn person(&self, authorize: &Url, password: &str, allow: bool) -> Url {
+    pub(crate) fn person(&self, authorize: &Url, password: &str, allow: bool) -> Url {
         self.rt
             .block_on(person::log_in(authorize.as_str(), "demo", password, allow))
             .unwrap()
     }
 
-    fn complete(&self, callback: &Url) -> Result<LoginFinished, CoreError> {
+    pub(crate) fn complete(&self, callback: &Url) -> Result<LoginFinished, CoreError> {
         self.rt.block_on(
             self.connector
                 .complete_login(callback, RedirectKind::DeepLink),
         )
     }
 
-    fn connect(&self) -> ownchart_core::connect::ConnectionView {
+    pub(crate) fn connect(&self) -> ownchart_core::connect::ConnectionView {
         let authorize = self.start();
         let callback = self.person(&authorize, "demo", true);
         match self.complete(&callback).unwrap().result {
@@ -120,7 +123,7 @@ impl World {
         }
     }
 
-    fn patient_count(&self) -> u64 {
+    pub(crate) fn patient_count(&self) -> u64 {
         let s = self.session.lock().unwrap();
         s.overview()
             .unwrap()
@@ -131,7 +134,7 @@ impl World {
             .unwrap_or(0)
     }
 
-    fn ledger_events(&self) -> Vec<String> {
+    pub(crate) fn ledger_events(&self) -> Vec<String> {
         let s = self.session.lock().unwrap();
         s.ledger_entries()
             .unwrap()

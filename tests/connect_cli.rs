@@ -13,7 +13,7 @@ use ownchart_vault::Passphrase;
 
 use crate::util::*;
 
-const PASS: &str = "cli test passphrase";
+pub(crate) const PASS: &str = "cli test passphrase";
 
 /// The scripted person: `ownchart-portal person`, built next to the app.
 pub fn person_bin() -> PathBuf {
@@ -56,7 +56,7 @@ pub fn browser_script(
     script
 }
 
-fn init(sb: &Sandbox) {
+pub(crate) fn init(sb: &Sandbox) {
     let mut c = sb.cmd(&["init", "--passphrase-stdin", "--json"]);
     let out = run_with_stdin(&mut c, PASS);
     assert!(
@@ -66,7 +66,7 @@ fn init(sb: &Sandbox) {
     );
 }
 
-fn run_with_stdin(cmd: &mut std::process::Command, input: &str) -> std::process::Output {
+pub(crate) fn run_with_stdin(cmd: &mut std::process::Command, input: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = cmd
         .stdin(std::process::Stdio::piped())

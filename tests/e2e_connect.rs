@@ -92,6 +92,19 @@ fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
 
     // Loopback: a portal of the test's own, by its FHIR address.
     let portal = RunningPortal::start_background(PortalConfig::default()).unwrap();
+    // Slow enough that the progress rows are seen while the download runs.
+    portal.set_faults(ownchart_portal::Faults {
+        latency: Some(Duration::from_millis(150)),
+        ..Default::default()
+    });
+    let user = &portal.config().users[0];
+    let expected_labs = ownchart_synth::Generator::new(user.seed)
+        .resources(user.resources)
+        .filter(|raw| {
+            let v: serde_json::Value = serde_json::from_slice(raw).unwrap();
+            expected_category(&v) == "labs"
+        })
+        .count();
     let base = portal.fhir_base_r4();
     run_app(
         &sb,
@@ -101,6 +114,7 @@ fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
         ],
         |c| {
             let base = base.clone();
+            let expected_labs = expected_labs;
             Box::pin(async move {
                 click(c, "[data-testid=nav-connect]").await;
                 type_into(c, "[data-testid=custom-url-input]", &base).await;
@@ -112,6 +126,57 @@ fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
                     .await
                     .unwrap();
                 assert_eq!(rows.len(), 2);
+                // Download the record: progress per category, then the result.
+                // The test portal's row (the demo portal's grant ended with the
+                // app that started it, so that connection asks to reconnect).
+                let port = url::Url::parse(&base).unwrap().port().unwrap();
+                let row = format!("//*[@data-testid='connection-row'][contains(., ':{port}/')]");
+                c.wait()
+                    .at_most(Duration::from_secs(30))
+                    .for_element(Locator::XPath(&format!(
+                        "{row}//*[starts-with(@data-testid, 'sync-now-')]"
+                    )))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                text(c, "[data-testid=sync-progress] [data-testid=sync-row-labs]").await;
+                let _ = c
+                    .execute(
+                        "document.querySelector('[data-testid=sync-progress]').scrollIntoView()",
+                        vec![],
+                    )
+                    .await;
+                save("sync-progress.png", &screenshot(c).await);
+                let outcome = c
+                    .wait()
+                    .at_most(Duration::from_secs(120))
+                    .for_element(Locator::XPath(&format!(
+                        "{row}//*[@data-testid='sync-outcome'][@data-outcome='complete']"
+                    )))
+                    .await;
+                assert!(outcome.is_ok(), "the sync did not complete");
+                let labs = c
+                    .find(Locator::XPath(&format!(
+                        "{row}//*[@data-testid='sync-result']//*[@data-testid='sync-count-labs']"
+                    )))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                assert_eq!(labs.replace(',', ""), expected_labs.to_string());
+                let _ = c
+                    .execute(
+                        "document.querySelector('[data-testid=sync-result]').scrollIntoView()",
+                        vec![],
+                    )
+                    .await;
+                save("sync-result.png", &screenshot(c).await);
+                click(c, "[data-testid=nav-records]").await;
+                let shown = text(c, "[data-testid=category-count-labs]").await;
+                assert_eq!(shown.replace(',', ""), expected_labs.to_string());
             })
         },
     );

@@ -15,3 +15,5 @@ mod e2e_connect;
 mod fixtures;
 mod no_portal_password;
 mod plaintext;
+mod sync;
+mod sync_crash;

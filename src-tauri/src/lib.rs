@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use ownchart_core::connect::{ConnectConfig, Connector, RedirectKind};
 use ownchart_core::directory::Directory;
+use ownchart_core::sync::{SyncConfig, SyncEngine, SyncRequest};
 use tauri::{Emitter, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
@@ -72,6 +73,7 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             app.manage(state.clone());
             let services = build_services(app.handle(), &data_dir, state)?;
             let connector = services.connector.clone();
+            background_sync(services.sync.clone());
             app.manage(services);
             wire_deep_links(app, connector)?;
             Ok(())
@@ -95,6 +97,12 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             commands::connect::connections_list,
             commands::connect::connection_reconnect,
             commands::connect::connection_disconnect,
+            commands::sync::sync_start,
+            commands::sync::sync_cancel,
+            commands::sync::sync_active,
+            commands::sync::sync_history,
+            commands::sync::sync_schedule,
+            commands::sync::sync_set_schedule,
         ])
         .run(tauri::generate_context!());
     match result {
@@ -120,7 +128,7 @@ fn build_services(
     let events = app.clone();
     let connector = Connector::new(
         ConnectConfig::default(),
-        Arc::new(state),
+        Arc::new(state.clone()),
         Arc::new(browser::open),
         Arc::new(move |finished| {
             if let Some(window) = events.get_webview_window("main") {
@@ -130,11 +138,38 @@ fn build_services(
         }),
     )
     .map_err(IpcError::from)?;
+    let events = app.clone();
+    let sync = SyncEngine::new(
+        SyncConfig::default(),
+        connector.clone(),
+        Arc::new(state),
+        Arc::new(move |event| {
+            let _ = events.emit("sync-progress", event);
+        }),
+    )
+    .map_err(IpcError::from)?;
     Ok(Services {
         connector,
+        sync,
         directory: Arc::new(Mutex::new(directory)),
         demo,
     })
+}
+
+/// Finishes the runs an earlier process left unfinished (the app was closed or
+/// killed mid-sync), then runs the optional schedule: every connection synced
+/// when the newest run is older than the chosen number of days.
+fn background_sync(sync: Arc<SyncEngine>) {
+    tauri::async_runtime::spawn(async move {
+        // Only when the vault is open (a passphrase vault resumes after unlock).
+        let _ = sync.resume_unfinished();
+        loop {
+            if sync.active_runs().is_empty() && sync.scheduled_sync_due().unwrap_or(false) {
+                let _ = sync.start(SyncRequest::default());
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(15 * 60)).await;
+        }
+    });
 }
 
 /// How portals send the browser back: the `ownchart://` deep link, unless

@@ -68,6 +68,7 @@ impl VaultAccess for AppState {
 /// built-in demo portal (kept here so it lives as long as the app).
 pub struct Services {
     pub connector: Arc<Connector>,
+    pub sync: Arc<ownchart_core::sync::SyncEngine>,
     pub directory: Arc<Mutex<Directory>>,
     pub demo: Option<ownchart_portal::RunningPortal>,
 }

@@ -16,7 +16,7 @@ use ownchart_core::session::Session;
 
 use crate::error::IpcError;
 
-fn runtime() -> Result<tokio::runtime::Runtime, IpcError> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, IpcError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -20,6 +20,7 @@ use zeroize::Zeroize;
 use crate::error::IpcError;
 
 mod connect;
+mod sync;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,6 +71,35 @@ pub enum Command {
     },
     /// List portal connections with their status.
     Connections(Common),
+    /// Download records from connected portals (all, or one with --connection).
+    /// Exits 0 when everything asked for was downloaded, 3 when only part of it
+    /// was, 1 on failure. Resumes a run an earlier process did not finish.
+    Sync {
+        #[command(flatten)]
+        common: Common,
+        /// Only this connection (see `ownchart connections`).
+        #[arg(long)]
+        connection: Option<String>,
+        /// Only these categories, comma-separated (`labs,vitals,coverage` or
+        /// seed names such as `Labs,ExplanationOfBenefit`).
+        #[arg(long, value_delimiter = ',')]
+        types: Vec<String>,
+        /// Only records dated on or after this day (YYYY-MM-DD) or instant.
+        #[arg(long)]
+        from: Option<String>,
+        /// Only records dated on or before this day or instant.
+        #[arg(long)]
+        to: Option<String>,
+        /// Leave out records that carry no date.
+        #[arg(long)]
+        exclude_undated: bool,
+        /// Requests in flight at once (default 4).
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Records asked for per page (`_count`, default 200).
+        #[arg(long)]
+        page_size: Option<u32>,
+    },
     /// Search the portal directory by name, city, state or zip code.
     Directory {
         #[command(flatten)]
@@ -112,12 +142,16 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
         | Command::Connections(c)
         | Command::Import { common: c, .. }
         | Command::Connect { common: c, .. }
+        | Command::Sync { common: c, .. }
         | Command::Directory { common: c, .. } => c,
     };
     match execute(cli, command, common) {
         Ok(output) => {
             print(common.json, &output);
-            ExitCode::SUCCESS
+            match &output {
+                Output::Sync(reports) => sync_exit_code(reports),
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             if common.json {
@@ -142,6 +176,7 @@ enum Output {
     Connection(ConnectionView),
     Connections(Vec<ConnectionView>),
     Directory(DirectorySearchResult),
+    Sync(Vec<ownchart_core::sync::SyncReport>),
     Error {
         error: IpcError,
     },
@@ -206,6 +241,33 @@ fn execute(cli: &Cli, command: &Command, common: &Common) -> Result<Output, IpcE
             unlock_for_work(&mut session, passphrase)?;
             Ok(Output::Connections(connect::list(session)?))
         }
+        Command::Sync {
+            connection,
+            types,
+            from,
+            to,
+            exclude_undated,
+            concurrency,
+            page_size,
+            ..
+        } => {
+            unlock_for_work(&mut session, passphrase)?;
+            let request = ownchart_core::sync::SyncRequest {
+                connection_id: connection.clone(),
+                categories: (!types.is_empty()).then(|| types.clone()),
+                from_time: from.clone(),
+                to_time: to.clone(),
+                exclude_undated_entries: *exclude_undated,
+            };
+            Ok(Output::Sync(sync::sync(
+                session,
+                sync::SyncArgs {
+                    request,
+                    concurrency: *concurrency,
+                    page_size: *page_size,
+                },
+            )?))
+        }
         Command::Directory { query, kind, .. } => {
             let dir = session.data_dir().to_owned();
             Ok(Output::Directory(connect::search(
@@ -229,6 +291,17 @@ fn unlock_for_work(session: &mut Session, passphrase: Option<Passphrase>) -> Res
             Ok(())
         }
         VaultState::KeyUnavailable { reason, .. } => Err(IpcError::new("key_unavailable", reason)),
+    }
+}
+
+fn sync_exit_code(reports: &[ownchart_core::sync::SyncReport]) -> ExitCode {
+    use ownchart_core::sync::SyncOutcome;
+    if reports.iter().all(|r| r.outcome == SyncOutcome::Complete) {
+        ExitCode::SUCCESS
+    } else if reports.iter().any(|r| r.outcome == SyncOutcome::Partial) {
+        ExitCode::from(3)
+    } else {
+        ExitCode::FAILURE
     }
 }
 
@@ -320,6 +393,7 @@ fn human(output: &Output) -> String {
             .collect::<Vec<_>>()
             .join("\n"),
         Output::Directory(result) => connect::describe_directory(result),
+        Output::Sync(reports) => sync::describe(reports),
         Output::Error { error } => error.message.clone(),
     }
 }

@@ -7,4 +7,5 @@ pub mod connect;
 pub mod directory;
 pub mod import;
 pub mod records;
+pub mod sync;
 pub mod vault;

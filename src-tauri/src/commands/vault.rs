@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tauri::State;
 
 use crate::error::IpcResult;
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 
 /// The protection the patient picked on the first-run screen.
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -45,8 +45,12 @@ pub async fn create_vault(
 #[tauri::command]
 pub async fn unlock_vault(
     state: State<'_, AppState>,
+    services: State<'_, Services>,
     passphrase: Option<String>,
 ) -> IpcResult<VaultStatus> {
     let passphrase = passphrase.map(Passphrase::new);
-    state.blocking(move |s| Ok(s.unlock(passphrase)?)).await
+    let status = state.blocking(move |s| Ok(s.unlock(passphrase)?)).await?;
+    // A sync the app was closed in the middle of continues now the vault is open.
+    let _ = services.sync.resume_unfinished();
+    Ok(status)
 }

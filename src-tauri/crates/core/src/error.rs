@@ -26,6 +26,8 @@ pub enum CoreError {
     Connect(#[from] ConnectError),
     #[error("The portal sent something that is not a FHIR resource.")]
     Malformed,
+    #[error("{0}")]
+    Sync(String),
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;
@@ -42,6 +44,7 @@ impl CoreError {
             CoreError::Directory(e) => e.code(),
             CoreError::Connect(e) => e.code(),
             CoreError::Malformed => "malformed",
+            CoreError::Sync(_) => "sync_refused",
         }
     }
 }

@@ -11,5 +11,6 @@ pub mod import;
 pub mod overview;
 pub mod session;
 pub mod store;
+pub mod sync;
 
 pub use error::{CoreError, Result};

@@ -28,6 +28,9 @@ pub struct Extracted<'a> {
     pub display: Option<String>,
     /// The resource has a shape only DSTU2 uses.
     pub dstu2_marker: bool,
+    /// Whose record it belongs to: the reference in `subject`, `patient` or
+    /// `beneficiary` (the first present), as written (e.g. `Patient/123`).
+    pub patient_reference: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +91,18 @@ struct Head<'a> {
     created: Option<Cow<'a, str>>,
     #[serde(borrow)]
     period: Option<Period<'a>>,
+    #[serde(borrow)]
+    subject: Option<&'a RawValue>,
+    #[serde(borrow)]
+    patient: Option<&'a RawValue>,
+    #[serde(borrow)]
+    beneficiary: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Reference<'a> {
+    #[serde(borrow)]
+    reference: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -223,7 +238,16 @@ pub fn extract(raw: &RawValue) -> Result<Extracted<'_>> {
         Some(m) => (m.versionId, m.lastUpdated),
         None => (None, None),
     };
+    let patient_reference = [head.subject, head.patient, head.beneficiary]
+        .into_iter()
+        .flatten()
+        .find_map(|r| {
+            serde_json::from_str::<Reference<'_>>(r.get())
+                .ok()
+                .and_then(|r| r.reference)
+        });
     Ok(Extracted {
+        patient_reference,
         resource_type,
         id: head.id.filter(|i| !i.is_empty()),
         version_id,

@@ -16,6 +16,7 @@ pub mod extract;
 pub mod file;
 pub mod http;
 pub mod read;
+pub mod search;
 pub mod secret;
 pub mod smart;
 pub mod version;

@@ -17,6 +17,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/vault/0001_resources.sql")),
         M::up(include_str!("../migrations/vault/0002_connections.sql")),
+        M::up(include_str!("../migrations/vault/0003_sync.sql")),
     ])
 }
 
@@ -135,83 +136,7 @@ impl Vault {
         rows: &[ResourceRow],
     ) -> Result<BatchOutcome> {
         let tx = self.conn.transaction()?;
-        let mut outcome = BatchOutcome::default();
-        {
-            let mut find = tx.prepare_cached(
-                "SELECT pk, sha256 FROM resources WHERE source = ?1 AND resource_type = ?2 AND resource_id = ?3",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO resources (source, origin, resource_type, resource_id, version_id, last_updated,
-                   category, clinical_date, code, display, fhir_version, sha256, raw_len, fetched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                 ON CONFLICT (source, resource_type, resource_id) DO NOTHING",
-            )?;
-            let mut keep_old = tx.prepare_cached(
-                "INSERT INTO resource_versions (resource_pk, origin, version_id, last_updated, fhir_version,
-                   sha256, raw_len, raw_zstd, fetched_at, superseded_at)
-                 SELECT r.pk, r.origin, r.version_id, r.last_updated, r.fhir_version, r.sha256, r.raw_len,
-                   b.raw_zstd, r.fetched_at, ?2
-                 FROM resources r JOIN resource_bodies b ON b.resource_pk = r.pk WHERE r.pk = ?1",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE resources SET origin = ?2, version_id = ?3, last_updated = ?4, category = ?5,
-                   clinical_date = ?6, code = ?7, display = ?8, fhir_version = ?9, sha256 = ?10,
-                   raw_len = ?11, fetched_at = ?12
-                 WHERE pk = ?1",
-            )?;
-            let mut put_body = tx.prepare_cached(
-                "INSERT OR REPLACE INTO resource_bodies (resource_pk, raw_zstd) VALUES (?1, ?2)",
-            )?;
-            for r in rows {
-                // Most rows are new: try the insert first and look up only on conflict.
-                let inserted = insert.execute(params![
-                    meta.source,
-                    meta.origin,
-                    r.resource_type,
-                    r.resource_id,
-                    r.version_id,
-                    r.last_updated,
-                    r.category,
-                    r.clinical_date,
-                    r.code,
-                    r.display,
-                    r.fhir_version,
-                    &r.sha256[..],
-                    r.raw_len as i64,
-                    meta.fetched_at,
-                ])?;
-                if inserted == 1 {
-                    put_body.execute(params![tx.last_insert_rowid(), r.raw_zstd])?;
-                    outcome.added += 1;
-                    continue;
-                }
-                let (pk, hash): (i64, Vec<u8>) = find.query_row(
-                    params![meta.source, r.resource_type, r.resource_id],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )?;
-                if hash == r.sha256 {
-                    outcome.unchanged += 1;
-                    continue;
-                }
-                keep_old.execute(params![pk, meta.fetched_at])?;
-                update.execute(params![
-                    pk,
-                    meta.origin,
-                    r.version_id,
-                    r.last_updated,
-                    r.category,
-                    r.clinical_date,
-                    r.code,
-                    r.display,
-                    r.fhir_version,
-                    &r.sha256[..],
-                    r.raw_len as i64,
-                    meta.fetched_at,
-                ])?;
-                put_body.execute(params![pk, r.raw_zstd])?;
-                outcome.updated += 1;
-            }
-        }
+        let (outcome, _) = upsert_rows(&tx, meta, rows)?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -281,6 +206,95 @@ impl Vault {
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         db::integrity_check(&self.conn)
     }
+}
+
+/// The upsert of [`Vault::write_batch`] inside a caller's transaction; returns
+/// the outcome and each row's primary key, in order.
+pub(crate) fn upsert_rows(
+    tx: &rusqlite::Transaction<'_>,
+    meta: &BatchMeta<'_>,
+    rows: &[ResourceRow],
+) -> Result<(BatchOutcome, Vec<i64>)> {
+    let mut outcome = BatchOutcome::default();
+    let mut pks = Vec::with_capacity(rows.len());
+    let mut find = tx.prepare_cached(
+                "SELECT pk, sha256 FROM resources WHERE source = ?1 AND resource_type = ?2 AND resource_id = ?3",
+            )?;
+    let mut insert = tx.prepare_cached(
+                "INSERT INTO resources (source, origin, resource_type, resource_id, version_id, last_updated,
+                   category, clinical_date, code, display, fhir_version, sha256, raw_len, fetched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (source, resource_type, resource_id) DO NOTHING",
+            )?;
+    let mut keep_old = tx.prepare_cached(
+                "INSERT INTO resource_versions (resource_pk, origin, version_id, last_updated, fhir_version,
+                   sha256, raw_len, raw_zstd, fetched_at, superseded_at)
+                 SELECT r.pk, r.origin, r.version_id, r.last_updated, r.fhir_version, r.sha256, r.raw_len,
+                   b.raw_zstd, r.fetched_at, ?2
+                 FROM resources r JOIN resource_bodies b ON b.resource_pk = r.pk WHERE r.pk = ?1",
+            )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE resources SET origin = ?2, version_id = ?3, last_updated = ?4, category = ?5,
+                   clinical_date = ?6, code = ?7, display = ?8, fhir_version = ?9, sha256 = ?10,
+                   raw_len = ?11, fetched_at = ?12
+                 WHERE pk = ?1",
+    )?;
+    let mut put_body = tx.prepare_cached(
+        "INSERT OR REPLACE INTO resource_bodies (resource_pk, raw_zstd) VALUES (?1, ?2)",
+    )?;
+    for r in rows {
+        // Most rows are new: try the insert first and look up only on conflict.
+        let inserted = insert.execute(params![
+            meta.source,
+            meta.origin,
+            r.resource_type,
+            r.resource_id,
+            r.version_id,
+            r.last_updated,
+            r.category,
+            r.clinical_date,
+            r.code,
+            r.display,
+            r.fhir_version,
+            &r.sha256[..],
+            r.raw_len as i64,
+            meta.fetched_at,
+        ])?;
+        if inserted == 1 {
+            let pk = tx.last_insert_rowid();
+            put_body.execute(params![pk, r.raw_zstd])?;
+            pks.push(pk);
+            outcome.added += 1;
+            continue;
+        }
+        let (pk, hash): (i64, Vec<u8>) = find.query_row(
+            params![meta.source, r.resource_type, r.resource_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        pks.push(pk);
+        if hash == r.sha256 {
+            outcome.unchanged += 1;
+            continue;
+        }
+        keep_old.execute(params![pk, meta.fetched_at])?;
+        update.execute(params![
+            pk,
+            meta.origin,
+            r.version_id,
+            r.last_updated,
+            r.category,
+            r.clinical_date,
+            r.code,
+            r.display,
+            r.fhir_version,
+            &r.sha256[..],
+            r.raw_len as i64,
+            meta.fetched_at,
+        ])?;
+        put_body.execute(params![pk, r.raw_zstd])?;
+        outcome.updated += 1;
+    }
+    Ok((outcome, pks))
 }
 
 #[cfg(test)]

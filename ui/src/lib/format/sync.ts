@@ -118,9 +118,8 @@ export function barView(state: CategoryState): BarView {
   }
 }
 
-/** Pages as sent: ts-rs types a u64 as bigint, but JSON delivers a number. */
 function pageCount(p: CategoryProgress): number {
-  return Number(p.pages);
+  return p.pages;
 }
 
 /** "3 pages": how far a category got. */

@@ -8,7 +8,7 @@ function category(key: string, state: CategoryState = "waiting", resources = 0):
     category: key,
     label: key === "labs" ? "Lab results" : key,
     state,
-    pages: 0n,
+    pages: 0,
     resources,
     bytes: 0,
     added: resources,

@@ -9,7 +9,7 @@
 //! module except into the vault or to the portal that issued it; none is logged
 //! or put into an error, an event or an IPC type.
 
-mod access;
+pub(crate) mod access;
 mod credentials;
 mod disconnect;
 mod error;

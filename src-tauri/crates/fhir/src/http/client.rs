@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE,
+};
 use reqwest::redirect::Policy;
 use reqwest::Method;
 use url::{form_urlencoded, Url};
@@ -61,16 +63,28 @@ impl HttpClient {
         bearer: Option<&Secret>,
         expected_origin: Option<&Url>,
     ) -> Result<HttpResponse, HttpError> {
+        self.get_fhir(url, bearer, expected_origin, self.limits.max_body_bytes)
+            .await
+    }
+
+    /// [`HttpClient::get_json`] with its own body cap (compressed and inflated),
+    /// e.g. smaller for attachments.
+    pub async fn get_fhir(
+        &self,
+        url: &Url,
+        bearer: Option<&Secret>,
+        expected_origin: Option<&Url>,
+        max: usize,
+    ) -> Result<HttpResponse, HttpError> {
         check_url_allowed(url)?;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_FHIR_JSON));
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
         if let Some(token) = bearer {
             check_same_origin(url, expected_origin)?;
             headers.insert(AUTHORIZATION, bearer_header(token, url)?);
         }
-        let response = self
-            .execute(Method::GET, url, headers, None, self.limits.max_body_bytes)
-            .await?;
+        let response = self.execute(Method::GET, url, headers, None, max).await?;
         success(response)
     }
 

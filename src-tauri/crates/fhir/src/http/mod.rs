@@ -14,5 +14,5 @@ pub use client_auth::ClientAuth;
 pub use error::HttpError;
 pub use limits::{HttpLimits, DEFAULT_MAX_BODY_BYTES};
 pub use policy::{check_url_allowed, is_loopback, origin_of};
-pub(crate) use response::describe_json_error;
+pub use response::describe_json_error;
 pub use response::HttpResponse;

@@ -58,7 +58,7 @@ impl fmt::Debug for HttpResponse {
     }
 }
 
-pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {
+pub fn describe_json_error(e: &serde_json::Error) -> String {
     let kind = match e.classify() {
         serde_json::error::Category::Eof => "it ends too early",
         serde_json::error::Category::Syntax => "it is not valid JSON",
@@ -88,16 +88,19 @@ pub(crate) async fn read_capped(
         limit: max,
     };
     let headers = response.headers();
-    // We never ask for compression, so a compressed answer would be bytes we
-    // cannot check against the cap in their real (decompressed) size.
-    if let Some(encoding) = header(headers, CONTENT_ENCODING) {
-        if !encoding.trim().eq_ignore_ascii_case("identity") {
+    // Only gzip is ever asked for (FHIR pages); anything else would be bytes we
+    // could not check against the cap in their real size.
+    let gzip = match header(headers, CONTENT_ENCODING) {
+        None => false,
+        Some(e) if e.trim().eq_ignore_ascii_case("identity") => false,
+        Some(e) if e.trim().eq_ignore_ascii_case("gzip") => true,
+        Some(_) => {
             return Err(HttpError::Decode {
                 origin,
-                detail: "it was compressed without being asked to".to_owned(),
-            });
+                detail: "it was compressed in a way Ownchart did not ask for".to_owned(),
+            })
         }
-    }
+    };
     let status = response.status().as_u16();
     let content_type = header(headers, CONTENT_TYPE);
     let retry_after = header(headers, RETRY_AFTER);
@@ -120,6 +123,15 @@ pub(crate) async fn read_capped(
         }
         body.extend_from_slice(&chunk);
     }
+    if gzip {
+        body = inflate_capped(&body, max).map_err(|e| match e {
+            InflateError::TooLarge => too_large(&origin),
+            InflateError::Corrupt => HttpError::Decode {
+                origin: origin.clone(),
+                detail: "its compressed data is damaged".to_owned(),
+            },
+        })?;
+    }
     Ok(HttpResponse {
         status,
         content_type,
@@ -128,4 +140,57 @@ pub(crate) async fn read_capped(
         body,
         origin,
     })
+}
+
+enum InflateError {
+    TooLarge,
+    Corrupt,
+}
+
+/// Inflates a gzip body, stopping as soon as the output passes `max` bytes.
+fn inflate_capped(compressed: &[u8], max: usize) -> Result<Vec<u8>, InflateError> {
+    use std::io::Read;
+    let mut out = Vec::with_capacity(compressed.len().saturating_mul(4).min(max));
+    let limit = (max as u64).saturating_add(1);
+    flate2::read::MultiGzDecoder::new(compressed)
+        .take(limit)
+        .read_to_end(&mut out)
+        .map_err(|_| InflateError::Corrupt)?;
+    if out.len() > max {
+        return Err(InflateError::TooLarge);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn inflation_stops_at_the_cap() {
+        let small = gzip(b"{\"resourceType\":\"Bundle\"}");
+        assert_eq!(
+            inflate_capped(&small, 1024).ok().unwrap(),
+            b"{\"resourceType\":\"Bundle\"}"
+        );
+        // 64 MiB of zeros compress to ~64 KiB; a 1 MiB cap stops the inflation.
+        let bomb = gzip(&vec![0u8; 64 * 1024 * 1024]);
+        assert!(bomb.len() < 1024 * 1024);
+        assert!(matches!(
+            inflate_capped(&bomb, 1024 * 1024),
+            Err(InflateError::TooLarge)
+        ));
+        assert!(matches!(
+            inflate_capped(b"not gzip", 1024),
+            Err(InflateError::Corrupt)
+        ));
+    }
 }

@@ -9,7 +9,7 @@ export type CategoryProgress = {
  * Category key (`labs`), or `related` for the records other records point to
  * (practitioners, organizations, medications, locations, visits, attachments).
  */
-category: string, label: string, state: CategoryState, pages: bigint, 
+category: string, label: string, state: CategoryState, pages: number, 
 /**
  * Resources received and kept.
  */
