@@ -1,45 +1,84 @@
 //! DSTU2 → R4 tests: hand-written DSTU2 inputs per type and the public Synthea DSTU2
-//! bundles, every output checked by an independent R4 model (fhirbolt, strict mode:
-//! unknown elements, wrong shapes and missing required elements are errors).
+//! bundles. Besides the structural assertions, every output is checked by an
+//! independent R4 model: the `r4-validate` binary from `tests/r4-validator` (fhirbolt in
+//! strict mode, written back and compared), named by `OWNCHART_R4_VALIDATOR`. It is a
+//! separate Cargo workspace so that fhirbolt's serde_json features never reach the app.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::{json, Value};
 
 use super::{r4_type_name, to_r4, Converted, Dstu2Error};
 
-/// The independent check: fhirbolt's R4 model in strict mode (unknown elements, wrong
-/// types and missing required elements are errors). Its `Resource` reader goes through
-/// a generic element model that also takes a single object where R4 has a list, so the
-/// resource is written out again by fhirbolt and must come back as the same JSON: a
-/// single item where R4 repeats comes back as a list and shows as a difference.
-fn r4_problem(bytes: &[u8]) -> Option<String> {
-    use fhirbolt::model::r4::Resource;
-    use fhirbolt::serde::{DeserializationConfig, DeserializationMode};
-    let config = DeserializationConfig {
-        mode: DeserializationMode::Strict,
+/// The variable CI sets to the absolute path of the built `r4-validate`.
+const VALIDATOR: &str = "OWNCHART_R4_VALIDATOR";
+
+/// What the validator said about some files: its exit code and its report.
+struct Verdict {
+    code: Option<i32>,
+    report: String,
+}
+
+/// Runs the validator on `paths`; `None` (with a note) when no validator is named, so
+/// that only this check is skipped. A named validator that cannot run is a failure.
+fn validate(paths: &[&Path]) -> Option<Verdict> {
+    let Some(validator) = std::env::var_os(VALIDATOR).map(PathBuf::from) else {
+        println!(
+            "note: R4 validation skipped, {VALIDATOR} is not set (build it with \
+             cargo build --release --manifest-path tests/r4-validator/Cargo.toml)"
+        );
+        return None;
     };
-    let ours: Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => return Some(e.to_string()),
+    let output = Command::new(&validator)
+        .args(paths)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", validator.display()));
+    let report = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    Some(Verdict {
+        code: output.status.code(),
+        report,
+    })
+}
+
+/// Writes each `(file name, content)` into a fresh temp dir and validates the dir,
+/// which must hold exactly `resources` resources, all valid R4.
+fn assert_valid_r4(files: &[(String, Vec<u8>)], resources: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).unwrap();
+    }
+    let Some(verdict) = validate(&[dir.path()]) else {
+        return;
     };
-    let typed: Resource = match fhirbolt::json::from_slice(bytes, Some(config)) {
-        Ok(r) => r,
-        Err(e) => return Some(e.to_string()),
-    };
-    let again = fhirbolt::json::to_vec(&typed, None).unwrap();
-    let theirs: Value = serde_json::from_slice(&again).unwrap();
-    (theirs != ours)
-        .then(|| format!("fhirbolt reads it differently:\n ours:   {ours}\n theirs: {theirs}"))
+    let files: Vec<_> = files
+        .iter()
+        .map(|(name, content)| format!("{name}: {}", String::from_utf8_lossy(content)))
+        .collect();
+    assert_eq!(
+        verdict.code,
+        Some(0),
+        "not valid R4:\n{}\n{}",
+        verdict.report,
+        files.join("\n")
+    );
+    assert!(
+        verdict
+            .report
+            .ends_with(&format!("checked {resources} resources, 0 invalid\n")),
+        "{}",
+        verdict.report
+    );
 }
 
 /// Converts, checks the result is valid R4, and returns it parsed with its notes.
 fn convert(dstu2: Value) -> (Value, Converted) {
     let converted = to_r4(&serde_json::to_vec(&dstu2).unwrap()).unwrap();
     let r4: Value = serde_json::from_slice(&converted.r4).unwrap();
-    if let Some(problem) = r4_problem(&converted.r4) {
-        panic!("not valid R4: {problem}\n{r4:#}");
-    }
+    assert_valid_r4(&[("resource.json".to_owned(), converted.r4.clone())], 1);
     assert_eq!(r4["resourceType"], converted.resource_type.as_str());
     assert!(r4["id"].is_string(), "every output has an id");
     (r4, converted)
@@ -49,25 +88,61 @@ fn has_note(c: &Converted, path: &str) -> bool {
     c.notes.iter().any(|n| n.starts_with(path))
 }
 
+/// The validator is only worth running if it tells DSTU2 from R4: these are the
+/// shapes the conversion exists to fix, and one R4 resource it must accept.
 #[test]
 fn the_validator_rejects_dstu2_shapes() {
     let order = json!({"resourceType": "MedicationOrder", "id": "m1", "status": "active",
         "patient": {"reference": "Patient/p"}, "medicationCodeableConcept": {"text": "x"}});
-    assert!(r4_problem(&serde_json::to_vec(&order).unwrap()).is_some());
     let observation = json!({"resourceType": "Observation", "id": "o1", "status": "final",
         "code": {"text": "Weight"},
         "category": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}});
-    assert!(r4_problem(&serde_json::to_vec(&observation).unwrap()).is_some());
     let condition = json!({"resourceType": "Condition", "id": "c1",
         "subject": {"reference": "Patient/p"}, "clinicalStatus": "active"});
-    assert!(r4_problem(&serde_json::to_vec(&condition).unwrap()).is_some());
     let missing_required = json!({"resourceType": "Observation", "id": "o2", "status": "final"});
-    assert!(r4_problem(&serde_json::to_vec(&missing_required).unwrap()).is_some());
-    // And it accepts the same observation in its R4 shape.
-    let fixed = json!({"resourceType": "Observation", "id": "o1", "status": "final",
+    let fixed = json!({"resourceType": "Observation", "id": "ok", "status": "final",
         "code": {"text": "Weight"},
         "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}]});
-    assert_eq!(r4_problem(&serde_json::to_vec(&fixed).unwrap()), None);
+
+    let dir = tempfile::tempdir().unwrap();
+    let order_file = dir.path().join("order.json");
+    std::fs::write(&order_file, serde_json::to_vec(&order).unwrap()).unwrap();
+    let Some(verdict) = validate(&[&order_file]) else {
+        return;
+    };
+    assert_eq!(verdict.code, Some(1), "{}", verdict.report);
+    assert!(
+        verdict.report.contains("MedicationOrder/m1: "),
+        "{}",
+        verdict.report
+    );
+    assert!(verdict.report.ends_with("checked 1 resources, 1 invalid\n"));
+
+    let lines: Vec<String> = [observation, condition, missing_required, fixed]
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap())
+        .collect();
+    let ndjson = dir.path().join("shapes.ndjson");
+    std::fs::write(&ndjson, lines.join("\n")).unwrap();
+    let verdict = validate(&[&ndjson]).unwrap();
+    assert_eq!(verdict.code, Some(1), "{}", verdict.report);
+    for failing in [
+        "#1: Observation/o1: ",
+        "#2: Condition/c1: ",
+        "#3: Observation/o2: ",
+    ] {
+        assert!(
+            verdict.report.contains(failing),
+            "{failing}: {}",
+            verdict.report
+        );
+    }
+    assert!(
+        !verdict.report.contains("Observation/ok"),
+        "{}",
+        verdict.report
+    );
+    assert!(verdict.report.ends_with("checked 4 resources, 3 invalid\n"));
 }
 
 #[test]
@@ -775,6 +850,7 @@ fn synthea_dstu2_bundles_convert_to_valid_r4() {
         return;
     };
     let mut converted = 0;
+    let mut outputs = Vec::new();
     let mut types = std::collections::BTreeMap::<String, usize>::new();
     let mut notes = std::collections::BTreeSet::new();
     for file in files {
@@ -783,18 +859,16 @@ fn synthea_dstu2_bundles_convert_to_valid_r4() {
             continue;
         }
         let bundle: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        // One NDJSON file per bundle, so a failure names the bundle and the line.
+        let mut ndjson = Vec::new();
         for entry in bundle["entry"].as_array().unwrap() {
             let resource = &entry["resource"];
             let dstu2_type = resource["resourceType"].as_str().unwrap();
             match to_r4(&serde_json::to_vec(resource).unwrap()) {
                 Ok(c) => {
-                    if let Some(problem) = r4_problem(&c.r4) {
-                        panic!(
-                            "{} ({dstu2_type}) is not valid R4: {problem}\n{}",
-                            path.display(),
-                            String::from_utf8_lossy(&c.r4)
-                        );
-                    }
+                    assert!(!c.r4.contains(&b'\n'), "one line per resource");
+                    ndjson.extend_from_slice(&c.r4);
+                    ndjson.push(b'\n');
                     assert_eq!(r4_type_name(dstu2_type), Some(c.resource_type.as_str()));
                     *types.entry(c.resource_type).or_default() += 1;
                     for note in c.notes {
@@ -808,8 +882,11 @@ fn synthea_dstu2_bundles_convert_to_valid_r4() {
                 Err(e) => panic!("{}: {dstu2_type}: {e}", path.display()),
             }
         }
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        outputs.push((format!("{stem}.ndjson"), ndjson));
     }
     println!("converted {converted}: {types:?}\nnoted paths: {notes:?}");
     assert!(converted > 0);
     assert!(types.contains_key("MedicationRequest"));
+    assert_valid_r4(&outputs, converted);
 }
