@@ -2,7 +2,8 @@
 //! categories, the extraction of the few fields the vault indexes from a resource's
 //! raw bytes, readers for Bundle and NDJSON files that keep every resource's bytes
 //! exactly as received, telling R4 from DSTU2, and the client side of SMART on
-//! FHIR (a capped HTTP client, discovery, PKCE, authorize and callback, tokens).
+//! FHIR (a capped HTTP client, discovery, PKCE, authorize and callback, tokens),
+//! and the conversion of DSTU2 resources to R4 (`dstu2`).
 //!
 //! The raw JSON is the source of truth; nothing here builds a `serde_json::Value`
 //! on the hot path (a borrowed, typed parse is ~5× faster, see the benchmark).
@@ -11,6 +12,7 @@
 
 mod base_url;
 pub mod category;
+pub mod dstu2;
 pub mod error;
 pub mod extract;
 pub mod file;
