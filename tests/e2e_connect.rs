@@ -114,7 +114,6 @@ fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
         ],
         |c| {
             let base = base.clone();
-            let expected_labs = expected_labs;
             Box::pin(async move {
                 click(c, "[data-testid=nav-connect]").await;
                 type_into(c, "[data-testid=custom-url-input]", &base).await;

@@ -93,7 +93,7 @@ pub enum Command {
         /// Leave out records that carry no date.
         #[arg(long)]
         exclude_undated: bool,
-        /// Requests in flight at once (default 4).
+        /// Requests in flight at once (default 6).
         #[arg(long)]
         concurrency: Option<usize>,
         /// Records asked for per page (`_count`, default 200).

@@ -232,12 +232,16 @@ fn main() {
     // As in a run: pages are processed on one thread while another commits.
     let (tx, rx) = std::sync::mpsc::sync_channel(4);
     std::thread::scope(|scope| {
-        scope.spawn(|| {
-            for (t, p) in &pages {
+        let pages = &pages;
+        let patient = &patient;
+        scope.spawn(move || {
+            // Owning the sender: the writer's loop ends when this thread does.
+            let tx = tx;
+            for (t, p) in pages {
                 let shared = ["Practitioner", "Organization", "Medication", "Location"];
                 let rules = PageRules {
                     expected_type: t,
-                    patient_id: &patient,
+                    patient_id: patient,
                     fhir_base: "https://portal.example/fhir",
                     version: FhirVersion::R4,
                     dates: None,

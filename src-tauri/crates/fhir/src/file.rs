@@ -69,6 +69,16 @@ struct BundleEntry<'a> {
 /// every resource has a `resourceType` (what each resource says is read later).
 pub fn read_file(bytes: &[u8]) -> Result<ParsedFile<'_>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // A Bundle adds two levels to its resources' own depth.
+    if crate::depth::too_deep(bytes, crate::depth::MAX_DEPTH + 4) {
+        return Err(FhirError::Malformed {
+            line: None,
+            detail: format!(
+                "it is nested more than {} levels deep",
+                crate::depth::MAX_DEPTH
+            ),
+        });
+    }
     let start = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())

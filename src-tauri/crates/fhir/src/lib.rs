@@ -12,6 +12,7 @@
 
 mod base_url;
 pub mod category;
+pub mod depth;
 pub mod dstu2;
 pub mod error;
 pub mod extract;

@@ -44,8 +44,9 @@ use state::QueryState;
 /// Settings a test, the benchmark or the command line may change.
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
-    /// Requests in flight per connection. Portals rate-limit; 4 is polite and
-    /// already hides most of the latency.
+    /// Requests in flight per connection: 6, as many connections as a browser
+    /// opens to one host, so a portal sees no more than a patient's own browser
+    /// would send it (and 429s are honoured).
     pub concurrency: usize,
     /// `_count` asked for on every search.
     pub page_size: u32,
@@ -61,7 +62,7 @@ pub struct SyncConfig {
 impl Default for SyncConfig {
     fn default() -> Self {
         SyncConfig {
-            concurrency: 4,
+            concurrency: 6,
             page_size: 200,
             max_pages_per_query: 2_000,
             max_resources_per_run: 2_000_000,

@@ -75,30 +75,44 @@ pub(crate) async fn fetch_related(ctx: Arc<RunCtx>) {
             ),
         ));
     }
-    let mut first_error = None;
+    // Every batch and attachment is a job; the run's semaphore bounds how many
+    // are in flight, as for the categories.
+    let mut jobs: Vec<Job> = Vec::new();
     for (ty, ids) in &wanted.by_type {
-        let ids: Vec<&String> = ids.iter().collect();
+        let ids: Vec<String> = ids.iter().cloned().collect();
         for chunk in ids.chunks(BATCH) {
-            if let Err(e) = fetch_batch(&ctx, &mut state, ty, chunk).await {
-                if matches!(e, SyncError::ReconnectNeeded | SyncError::Cancelled)
-                    || ctx.halt.is_cancelled()
-                {
-                    return end(&ctx, state, Some(e), RELATED);
+            jobs.push(Job::Batch(ty.clone(), chunk.to_vec()));
+        }
+    }
+    jobs.extend(wanted.binaries.iter().cloned().map(Job::Binary));
+    let shared = Arc::new(Shared::new(state));
+    let mut tasks = tokio::task::JoinSet::new();
+    for job in jobs {
+        let (ctx, shared) = (ctx.clone(), shared.clone());
+        tasks.spawn(async move {
+            match job {
+                Job::Batch(ty, ids) => {
+                    let ids: Vec<&String> = ids.iter().collect();
+                    fetch_batch(&ctx, &shared, &ty, &ids).await
                 }
-                first_error.get_or_insert(e);
+                Job::Binary(id) => fetch_binary(&ctx, &shared, &id).await,
+            }
+        });
+    }
+    let mut first_error = None;
+    while let Some(done) = tasks.join_next().await {
+        let result = done.unwrap_or_else(|e| Err(SyncError::Storage(e.to_string())));
+        if let Err(e) = result {
+            let stops = matches!(e, SyncError::ReconnectNeeded | SyncError::Cancelled);
+            if stops || first_error.is_none() {
+                first_error = Some(e);
+            }
+            if stops {
+                tasks.abort_all();
             }
         }
     }
-    for id in &wanted.binaries {
-        if let Err(e) = fetch_binary(&ctx, &mut state, id).await {
-            if matches!(e, SyncError::ReconnectNeeded | SyncError::Cancelled)
-                || ctx.halt.is_cancelled()
-            {
-                return end(&ctx, state, Some(e), RELATED);
-            }
-            first_error.get_or_insert(e);
-        }
-    }
+    let mut state = shared.lock().await.clone();
     match first_error {
         Some(e) => end(&ctx, state, Some(e), RELATED),
         None => {
@@ -106,6 +120,11 @@ pub(crate) async fn fetch_related(ctx: Arc<RunCtx>) {
             end(&ctx, state, None, RELATED);
         }
     }
+}
+
+enum Job {
+    Batch(String, Vec<String>),
+    Binary(String),
 }
 
 /// Scans the connection's records for references not yet in the vault.
@@ -237,7 +256,7 @@ fn rules<'a>(ctx: &'a RunCtx, ty: &'a str) -> PageRules<'a> {
 /// server can search the type, else one read each.
 async fn fetch_batch(
     ctx: &Arc<RunCtx>,
-    state: &mut QueryState,
+    state: &Shared,
     ty: &str,
     ids: &[&String],
 ) -> Result<(), SyncError> {
@@ -278,11 +297,7 @@ async fn fetch_batch(
 
 /// An attachment, as a `Binary` resource (asked for as FHIR JSON; raw bytes are
 /// wrapped into one so they are kept all the same).
-async fn fetch_binary(
-    ctx: &Arc<RunCtx>,
-    state: &mut QueryState,
-    id: &str,
-) -> Result<(), SyncError> {
+async fn fetch_binary(ctx: &Arc<RunCtx>, state: &Shared, id: &str) -> Result<(), SyncError> {
     let base = ctx.base.as_str().trim_end_matches('/');
     let url = Url::parse(&format!("{base}/Binary/{id}"))
         .map_err(|_| SyncError::BadPage("address".into()))?;
@@ -334,17 +349,23 @@ async fn single(ctx: &Arc<RunCtx>, ty: &str, body: Vec<u8>) -> Result<IngestedPa
     .map_err(|e| SyncError::Storage(e.to_string()))?
 }
 
+/// Commits one fetched page; the lock makes concurrent fetches commit one at a
+/// time, each with the counters of all before it.
 async fn commit(
     ctx: &Arc<RunCtx>,
-    state: &mut QueryState,
+    state: &Shared,
     page: IngestedPage,
     bytes: u64,
 ) -> Result<(), SyncError> {
     let kept = page.rows.len() as u64;
-    commit_page(ctx, state, page, bytes, RELATED).await?;
+    let mut state = state.lock().await;
+    commit_page(ctx, &mut state, page, bytes, RELATED).await?;
     ctx.set_state(state.clone());
+    drop(state);
     ctx.count_resources(kept)
 }
+
+type Shared = tokio::sync::Mutex<QueryState>;
 
 #[cfg(test)]
 mod tests {

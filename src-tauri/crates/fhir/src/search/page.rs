@@ -90,6 +90,12 @@ struct IssueDetails<'a> {
 pub fn parse_page(body: &[u8]) -> Result<SearchPage<'_>, PageError> {
     let text = std::str::from_utf8(body)
         .map_err(|_| PageError::Json("it is not UTF-8 text".to_owned()))?;
+    if crate::depth::too_deep(body, crate::depth::MAX_DEPTH) {
+        return Err(PageError::Json(format!(
+            "it is nested more than {} levels deep",
+            crate::depth::MAX_DEPTH
+        )));
+    }
     let page: Page<'_> = serde_json::from_str(text)
         .map_err(|e| PageError::Json(crate::http::describe_json_error(&e)))?;
     match page.resourceType.as_deref() {

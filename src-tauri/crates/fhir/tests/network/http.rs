@@ -436,19 +436,38 @@ async fn error_statuses_carry_retry_after_and_www_authenticate() {
 }
 
 #[tokio::test]
-async fn an_unasked_for_compressed_body_is_refused() {
+async fn gzip_is_asked_for_and_inflated_and_other_encodings_are_refused() {
+    use std::io::Write;
     let server = TestServer::start().await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(br#"{"resourceType":"Bundle"}"#).unwrap();
     server.on(
         "/gz",
+        Reply::bytes(200, "application/fhir+json", gz.finish().unwrap())
+            .header("content-encoding", "gzip"),
+    );
+    server.on(
+        "/br",
+        Reply::bytes(200, "application/json", vec![1, 2, 3]).header("content-encoding", "br"),
+    );
+    server.on(
+        "/broken",
         Reply::bytes(200, "application/json", vec![0x1f, 0x8b, 8, 0])
             .header("content-encoding", "gzip"),
     );
-    let e = client()
+    let ok = client()
         .get_json(&server.url("/gz"), None, None)
         .await
-        .unwrap_err();
-    assert!(matches!(e, HttpError::Decode { .. }), "{e:?}");
-    assert!(server.only_request().header("accept-encoding").is_none());
+        .unwrap();
+    assert_eq!(ok.body, br#"{"resourceType":"Bundle"}"#);
+    assert_eq!(server.requests()[0].header("accept-encoding"), Some("gzip"));
+    for path in ["/br", "/broken"] {
+        let e = client()
+            .get_json(&server.url(path), None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, HttpError::Decode { .. }), "{path}: {e:?}");
+    }
 }
 
 #[tokio::test]
