@@ -13,6 +13,33 @@ pub fn connection_source(connection_id: &str) -> String {
     format!("connection:{connection_id}")
 }
 
+/// The vault row of one resource: its indexed fields (from `extract`) and its
+/// exact bytes, hashed and compressed. Every way in (import, sync, a login's
+/// Patient) builds rows here.
+pub fn row(
+    f: &ownchart_fhir::Extracted<'_>,
+    id: &str,
+    raw: &[u8],
+    version: FhirVersion,
+    codec: &mut JsonCodec,
+) -> std::result::Result<ResourceRow, ownchart_vault::VaultError> {
+    let (sha256, raw_zstd) = codec.encode(raw)?;
+    Ok(ResourceRow {
+        resource_type: f.resource_type.to_string(),
+        resource_id: id.to_owned(),
+        version_id: f.version_id.as_deref().map(str::to_owned),
+        last_updated: f.last_updated.as_deref().map(str::to_owned),
+        category: f.category.key(),
+        clinical_date: f.clinical_date.as_deref().map(str::to_owned),
+        code: f.code.clone(),
+        display: f.display.clone(),
+        fhir_version: version.as_str(),
+        sha256,
+        raw_len: raw.len(),
+        raw_zstd,
+    })
+}
+
 /// Stores raw resources (each one JSON object) as one batch.
 pub fn store_fetched(
     vault: &mut Vault,
@@ -28,21 +55,7 @@ pub fn store_fetched(
         let value: &RawValue = serde_json::from_str(text).map_err(|_| CoreError::Malformed)?;
         let f = ownchart_fhir::extract(value).map_err(|_| CoreError::Malformed)?;
         let id = f.id.as_deref().ok_or(CoreError::Malformed)?.to_owned();
-        let (sha256, raw_zstd) = codec.encode(raw)?;
-        rows.push(ResourceRow {
-            resource_type: f.resource_type.to_string(),
-            resource_id: id,
-            version_id: f.version_id.as_deref().map(str::to_owned),
-            last_updated: f.last_updated.as_deref().map(str::to_owned),
-            category: f.category.key(),
-            clinical_date: f.clinical_date.as_deref().map(str::to_owned),
-            code: f.code.clone(),
-            display: f.display.clone(),
-            fhir_version: version.as_str(),
-            sha256,
-            raw_len: raw.len(),
-            raw_zstd,
-        });
+        rows.push(row(&f, &id, raw, version, &mut codec)?);
     }
     let meta = BatchMeta {
         source,

@@ -117,22 +117,7 @@ fn to_row(
     version: FhirVersion,
 ) -> Result<ResourceRow, VaultError> {
     let raw = item.raw.get().as_bytes();
-    let (sha256, raw_zstd) = codec.encode(raw)?;
-    let f = &item.fields;
-    Ok(ResourceRow {
-        resource_type: f.resource_type.to_string(),
-        resource_id: item.id.to_string(),
-        version_id: f.version_id.as_deref().map(str::to_owned),
-        last_updated: f.last_updated.as_deref().map(str::to_owned),
-        category: f.category.key(),
-        clinical_date: f.clinical_date.as_deref().map(str::to_owned),
-        code: f.code.clone(),
-        display: f.display.clone(),
-        fhir_version: version.as_str(),
-        sha256,
-        raw_len: raw.len(),
-        raw_zstd,
-    })
+    crate::store::row(&item.fields, &item.id, raw, version, codec)
 }
 
 fn note_for(file: &CheckedFile<'_>) -> Option<String> {

@@ -159,21 +159,9 @@ pub fn ingest_resource(
         out.filtered_out += 1;
         return Ok(());
     }
-    let (sha256, raw_zstd) = codec.encode(bytes).map_err(|e| e.to_string())?;
-    out.rows.push(ResourceRow {
-        resource_type: ty,
-        resource_id: id_str,
-        version_id: f.version_id.as_deref().map(str::to_owned),
-        last_updated: f.last_updated.as_deref().map(str::to_owned),
-        category: f.category.key(),
-        clinical_date: f.clinical_date.as_deref().map(str::to_owned),
-        code: f.code.clone(),
-        display: f.display.clone(),
-        fhir_version: FhirVersion::R4.as_str(),
-        sha256,
-        raw_len: bytes.len(),
-        raw_zstd,
-    });
+    let row =
+        crate::store::row(&f, &id_str, bytes, FhirVersion::R4, codec).map_err(|e| e.to_string())?;
+    out.rows.push(row);
     Ok(())
 }
 
@@ -230,26 +218,13 @@ fn ingest_dstu2(
     if !notes.is_empty() {
         out.not_fully_converted += 1;
     }
-    let (sha256, raw_zstd) = codec.encode(stored).map_err(|e| e.to_string())?;
     let version = if converted.is_some() {
         FhirVersion::R4
     } else {
         FhirVersion::Dstu2
     };
-    out.rows.push(ResourceRow {
-        resource_type: f.resource_type.to_string(),
-        resource_id: id.to_owned(),
-        version_id: f.version_id.as_deref().map(str::to_owned),
-        last_updated: f.last_updated.as_deref().map(str::to_owned),
-        category: f.category.key(),
-        clinical_date: f.clinical_date.as_deref().map(str::to_owned),
-        code: f.code.clone(),
-        display: f.display.clone(),
-        fhir_version: version.as_str(),
-        sha256,
-        raw_len: stored.len(),
-        raw_zstd,
-    });
+    let row = crate::store::row(&f, id, stored, version, codec).map_err(|e| e.to_string())?;
+    out.rows.push(row);
     if converted.is_some() {
         let (osha, ozstd) = codec.encode(original).map_err(|e| e.to_string())?;
         out.originals.push(OriginalRow {
