@@ -3,7 +3,7 @@
 //! 403 as "not shared", retries with backoff and `Retry-After` for 429/5xx and
 //! timeouts, a bound on concurrent requests, and a prompt stop on cancel.
 
-use ownchart_fhir::{HttpError, HttpResponse, Secret};
+use ownchart_fhir::{HttpResponse, Secret};
 use url::Url;
 
 use super::error::SyncError;
@@ -65,7 +65,7 @@ impl RunCtx {
                         last: error,
                     })
                 }
-                Next::GiveUp => return Err(http_error(error)),
+                Next::GiveUp => return Err(SyncError::Http(error)),
             }
         }
     }
@@ -86,8 +86,4 @@ impl RunCtx {
             Err(e) => Err(SyncError::Access(e.to_string())),
         }
     }
-}
-
-fn http_error(e: HttpError) -> SyncError {
-    SyncError::Http(e)
 }

@@ -27,7 +27,7 @@ pub(crate) async fn run_query(ctx: Arc<RunCtx>, q: PlannedQuery) {
     let first = match first_page(&ctx, &q) {
         Ok(u) => u,
         Err(e) => {
-            fail(&ctx, state, e, path);
+            end(&ctx, state, Some(e), path);
             return;
         }
     };
@@ -247,22 +247,15 @@ fn note_page(state: &mut QueryState, page: &IngestedPage, path: &str) {
         } else {
             "information"
         };
-        let prior = state
+        // One notice per kind per query; its count lives in the state, not in
+        // the sentence.
+        let total = state.notices.entry(error.to_owned()).or_insert(0);
+        *total += n as u64;
+        let message = format!("{total} {what}.");
+        state.errors.retain(|e| e.error != error);
+        state
             .errors
-            .iter()
-            .position(|e| e.error == error)
-            .map(|i| state.errors.remove(i));
-        let before: usize = prior
-            .as_ref()
-            .and_then(|p| p.message.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0);
-        state.errors.push(notice(
-            path,
-            code,
-            error,
-            severity,
-            format!("{} {what}.", before + n),
-        ));
+            .push(notice(path, code, error, severity, message));
     }
 }
 
@@ -312,10 +305,6 @@ pub(crate) fn end(ctx: &RunCtx, mut state: QueryState, error: Option<SyncError>,
     }
     // The run goes on without this query; a failed save is in the report anyway.
     let _ = ctx.save_state(state);
-}
-
-fn fail(ctx: &RunCtx, state: QueryState, e: SyncError, path: &str) {
-    end(ctx, state, Some(e), path);
 }
 
 /// The sentence a patient reads for an error in one category.

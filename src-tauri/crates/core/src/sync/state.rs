@@ -14,6 +14,9 @@ pub struct QueryState {
     pub errors: Vec<SyncErrorItem>,
     pub next_url: Option<String>,
     pub max_last_updated: Option<String>,
+    /// How many entries each notice (set aside, portal messages, ...) counts.
+    #[serde(default)]
+    pub notices: std::collections::BTreeMap<String, u64>,
 }
 
 pub(crate) fn state_key(s: CategoryState) -> &'static str {
@@ -47,6 +50,7 @@ impl QueryState {
             errors: Vec::new(),
             next_url: None,
             max_last_updated: None,
+            notices: Default::default(),
         }
     }
 
@@ -64,7 +68,11 @@ impl QueryState {
             state: state_key(self.progress.state).to_owned(),
             next_url: self.next_url.clone(),
             progress: serde_json::to_string(&self.progress).unwrap_or_else(|_| "{}".to_owned()),
-            errors: serde_json::to_string(&self.errors).unwrap_or_else(|_| "[]".to_owned()),
+            errors: serde_json::to_string(&StoredNotices {
+                items: &self.errors,
+                counts: &self.notices,
+            })
+            .unwrap_or_else(|_| "{}".to_owned()),
             max_last_updated: self.max_last_updated.clone(),
         }
     }
@@ -73,11 +81,28 @@ impl QueryState {
     /// query starts again from its first page, which is safe: upserts are
     /// idempotent).
     pub fn from_record(r: &SyncQueryRecord) -> Option<QueryState> {
+        let notices: ReadNotices = serde_json::from_str(&r.errors).ok()?;
         Some(QueryState {
             progress: serde_json::from_str(&r.progress).ok()?,
-            errors: serde_json::from_str(&r.errors).ok()?,
+            errors: notices.items,
             next_url: r.next_url.clone(),
             max_last_updated: r.max_last_updated.clone(),
+            notices: notices.counts,
         })
     }
+}
+
+/// The `errors` column: the query's errorData items and the counts behind its
+/// notices (so a resumed run keeps counting where it stopped).
+#[derive(Serialize)]
+struct StoredNotices<'a> {
+    items: &'a [SyncErrorItem],
+    counts: &'a std::collections::BTreeMap<String, u64>,
+}
+
+#[derive(Deserialize)]
+struct ReadNotices {
+    items: Vec<SyncErrorItem>,
+    #[serde(default)]
+    counts: std::collections::BTreeMap<String, u64>,
 }

@@ -19,7 +19,7 @@ CREATE TABLE sync_queries (
     state            TEXT NOT NULL,
     next_url         TEXT,           -- the page to fetch next; NULL = the first page
     progress         TEXT NOT NULL,  -- counters, JSON
-    errors           TEXT NOT NULL,  -- errorData items, JSON array
+    errors           TEXT NOT NULL,  -- errorData items and notice counts, JSON
     max_last_updated TEXT,           -- the newest meta.lastUpdated this query has seen
     PRIMARY KEY (run_id, query_key)
 );
