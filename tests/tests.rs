@@ -15,5 +15,6 @@ mod e2e_connect;
 mod fixtures;
 mod no_portal_password;
 mod plaintext;
+mod share;
 mod sync;
 mod sync_crash;

@@ -103,6 +103,9 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             commands::sync::sync_history,
             commands::sync::sync_schedule,
             commands::sync::sync_set_schedule,
+            commands::share::share_preview,
+            commands::share::share_choose_dir,
+            commands::share::share_create,
         ])
         .run(tauri::generate_context!());
     match result {

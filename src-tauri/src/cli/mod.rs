@@ -20,6 +20,7 @@ use zeroize::Zeroize;
 use crate::error::IpcError;
 
 mod connect;
+mod share;
 mod sync;
 
 #[derive(Debug, Parser)]
@@ -110,6 +111,11 @@ pub enum Command {
         #[arg(long, value_parser = ["clinical", "payer"])]
         kind: Option<String>,
     },
+    /// Share records with a clinician: a FHIR document (International Patient
+    /// Summary), a printable HTML page and a SMART Health Link (encrypted file,
+    /// link and QR code), written into a new folder inside --out. The share is
+    /// recorded in the disclosure log before the files are put in place.
+    Share(share::ShareArgs),
 }
 
 #[derive(Debug, Args)]
@@ -143,7 +149,8 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
         | Command::Import { common: c, .. }
         | Command::Connect { common: c, .. }
         | Command::Sync { common: c, .. }
-        | Command::Directory { common: c, .. } => c,
+        | Command::Directory { common: c, .. }
+        | Command::Share(share::ShareArgs { common: c, .. }) => c,
     };
     match execute(cli, command, common) {
         Ok(output) => {
@@ -177,6 +184,7 @@ enum Output {
     Connections(Vec<ConnectionView>),
     Directory(DirectorySearchResult),
     Sync(Vec<ownchart_core::sync::SyncReport>),
+    Share(share::ShareOutput),
     Error {
         error: IpcError,
     },
@@ -267,6 +275,10 @@ fn execute(cli: &Cli, command: &Command, common: &Common) -> Result<Output, IpcE
                     page_size: *page_size,
                 },
             )?))
+        }
+        Command::Share(args) => {
+            unlock_for_work(&mut session, passphrase)?;
+            Ok(Output::Share(share::share(&mut session, args)?))
         }
         Command::Directory { query, kind, .. } => {
             let dir = session.data_dir().to_owned();
@@ -394,6 +406,7 @@ fn human(output: &Output) -> String {
             .join("\n"),
         Output::Directory(result) => connect::describe_directory(result),
         Output::Sync(reports) => sync::describe(reports),
+        Output::Share(output) => share::describe(output),
         Output::Error { error } => error.message.clone(),
     }
 }

@@ -7,5 +7,6 @@ pub mod connect;
 pub mod directory;
 pub mod import;
 pub mod records;
+pub mod share;
 pub mod sync;
 pub mod vault;

@@ -7,6 +7,7 @@ use ownchart_vault::VaultError;
 use crate::connect::ConnectError;
 use crate::directory::DirectoryError;
 use crate::import::ImportError;
+use crate::share::ShareError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -28,6 +29,8 @@ pub enum CoreError {
     Malformed,
     #[error("{0}")]
     Sync(String),
+    #[error(transparent)]
+    Share(#[from] ShareError),
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;
@@ -45,6 +48,8 @@ impl CoreError {
             CoreError::Connect(e) => e.code(),
             CoreError::Malformed => "malformed",
             CoreError::Sync(_) => "sync_refused",
+            CoreError::Share(ShareError::Vault(e)) => vault_code(e),
+            CoreError::Share(e) => e.code(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod import;
 pub mod overview;
 pub mod session;
+pub mod share;
 pub mod store;
 pub mod sync;
 

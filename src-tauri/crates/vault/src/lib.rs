@@ -18,6 +18,7 @@ mod keyring_store;
 mod keys;
 mod ledger;
 mod open;
+mod select;
 mod sync;
 mod vault;
 
@@ -32,5 +33,6 @@ pub use ledger::{Ledger, LedgerEntry, LedgerVerification, NewLedgerEntry};
 pub use open::{
     create_with_keyring, create_with_passphrase, open_with_keyring, open_with_passphrase, Opened,
 };
+pub use select::{ResourceHead, ResourceQuery};
 pub use sync::{OriginalRow, QuarantineRow, SyncPage, SyncQueryRecord, SyncRunRecord};
 pub use vault::{BatchMeta, BatchOutcome, ResourceRow, StoredResource, Vault};
