@@ -6,6 +6,7 @@ use ownchart_vault::VaultError;
 
 use crate::connect::ConnectError;
 use crate::directory::DirectoryError;
+use crate::export::ExportError;
 use crate::import::ImportError;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,10 @@ pub enum CoreError {
     Malformed,
     #[error("{0}")]
     Sync(String),
+    #[error(transparent)]
+    Export(ExportError),
+    #[error("To delete everything, type {expected} exactly.")]
+    ConfirmationMismatch { expected: &'static str },
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;
@@ -45,6 +50,8 @@ impl CoreError {
             CoreError::Connect(e) => e.code(),
             CoreError::Malformed => "malformed",
             CoreError::Sync(_) => "sync_refused",
+            CoreError::Export(e) => e.code(),
+            CoreError::ConfirmationMismatch { .. } => "confirmation_mismatch",
         }
     }
 }
@@ -59,6 +66,7 @@ fn vault_code(e: &VaultError) -> &'static str {
         VaultError::InUse => "in_use",
         VaultError::AlreadyExists => "vault_exists",
         VaultError::NotFound => "vault_not_found",
+        VaultError::LedgerLocked => "ledger_locked",
         VaultError::Io(_) => "io",
         _ => "vault",
     }

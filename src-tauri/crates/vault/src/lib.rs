@@ -12,12 +12,15 @@ mod codec;
 mod connections;
 mod datadir;
 mod db;
+mod dump;
 mod error;
 mod header;
 mod keyring_store;
 mod keys;
+mod kept;
 mod ledger;
 mod open;
+mod restore;
 mod sync;
 mod vault;
 
@@ -29,8 +32,15 @@ pub use header::Protection;
 pub use keyring_store::KeyringStore;
 pub use keys::{Key, Passphrase};
 pub use ledger::{Ledger, LedgerEntry, LedgerVerification, NewLedgerEntry};
-pub use open::{
-    create_with_keyring, create_with_passphrase, open_with_keyring, open_with_passphrase, Opened,
+pub use dump::{DumpOriginal, DumpResource, DumpVersion};
+pub use kept::{
+    destroy_vault, keep_ledger_alone, kept_ledger_protection, open_kept_ledger,
+    set_kept_ledger_aside, KeptLedger,
 };
+pub use open::{
+    create_with_keyring, create_with_keyring_keeping, create_with_passphrase,
+    create_with_passphrase_keeping, open_with_keyring, open_with_passphrase, Opened,
+};
+pub use restore::{RestoreOriginal, RestoreResource, RestoreVersion};
 pub use sync::{OriginalRow, QuarantineRow, SyncPage, SyncQueryRecord, SyncRunRecord};
 pub use vault::{BatchMeta, BatchOutcome, ResourceRow, StoredResource, Vault};
