@@ -79,7 +79,6 @@ impl Header {
         write_atomic(path, &bytes)
     }
 
-
     pub fn wrap_keys(
         &mut self,
         passphrase: &Passphrase,

@@ -66,7 +66,8 @@ pub fn keep_ledger_alone(dir: &DataDir) -> Result<()> {
             ledger_key: w.ledger_key,
         }),
     };
-    let bytes = serde_json::to_vec_pretty(&header).map_err(|e| VaultError::Header(e.to_string()))?;
+    let bytes =
+        serde_json::to_vec_pretty(&header).map_err(|e| VaultError::Header(e.to_string()))?;
     header::write_atomic(&dir.ledger_header_path(), &bytes)
 }
 
@@ -145,11 +146,16 @@ pub fn set_kept_ledger_aside(dir: &DataDir) -> Result<String> {
             std::fs::rename(&from, dir.root().join(format!("{base}.db{suffix}")))?;
         }
     }
-    if dir.ledger_header_path().exists() {
-        std::fs::rename(
-            dir.ledger_header_path(),
-            dir.root().join(format!("{base}-header.json")),
-        )?;
+    for (from, to) in [
+        (dir.ledger_header_path(), format!("{base}-header.json")),
+        (
+            crate::ledger::head_path(&dir.ledger_path()),
+            format!("{base}-head.json"),
+        ),
+    ] {
+        if from.exists() {
+            std::fs::rename(from, dir.root().join(to))?;
+        }
     }
     header::sync_dir(dir.root());
     Ok(format!("{base}.db"))
@@ -160,14 +166,19 @@ pub fn set_kept_ledger_aside(dir: &DataDir) -> Result<String> {
 /// with its WAL, shared-memory and journal files. Idempotent. Returns how many
 /// files were removed.
 pub fn destroy_vault(dir: &DataDir, keyring: &KeyringStore) -> Result<u64> {
-    let namespace = match dir.header() {
-        Ok(h) => Some(h.namespace),
-        Err(_) => read(dir)?.map(|h| h.namespace),
+    let found = match dir.header() {
+        Ok(h) => Some((h.namespace, h.protection)),
+        Err(_) => read(dir)?.map(|h| (h.namespace, h.protection)),
     };
-    let namespace = namespace.unwrap_or_else(|| dir.namespace());
-    keyring.delete(&vault_key_name(&namespace))?;
+    // A passphrase vault's key lives only in its header, removed below.
+    if let Some((namespace, Protection::Keyring)) = found {
+        keyring.delete(&vault_key_name(&namespace))?;
+    }
     let mut removed = 0;
-    let mut paths = vec![dir.header_path(), dir.header_path().with_extension("json.tmp")];
+    let mut paths = vec![
+        dir.header_path(),
+        dir.header_path().with_extension("json.tmp"),
+    ];
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut p = dir.vault_path().into_os_string();
         p.push(suffix);

@@ -9,8 +9,8 @@
 use crate::datadir::DataDir;
 use crate::error::{Result, VaultError};
 use crate::header::{Header, Protection, FORMAT};
-use crate::keyring_store::KeyringStore;
 use crate::kept::{forget_ledger_header, ledger_key_name, vault_key_name, KeptLedger};
+use crate::keyring_store::KeyringStore;
 use crate::keys::{Key, Passphrase};
 use crate::ledger::{now_utc, Ledger, NewLedgerEntry};
 use crate::vault::Vault;
@@ -50,7 +50,11 @@ pub fn create_with_keyring_keeping(
     create_keyring(dir, keyring, Some(kept))
 }
 
-fn create_keyring(dir: &DataDir, keyring: &KeyringStore, kept: Option<KeptLedger>) -> Result<Opened> {
+fn create_keyring(
+    dir: &DataDir,
+    keyring: &KeyringStore,
+    kept: Option<KeptLedger>,
+) -> Result<Opened> {
     ensure_empty(dir, kept.is_some())?;
     let namespace = dir.namespace();
     let vault_key = Key::random()?;

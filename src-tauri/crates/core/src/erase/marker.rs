@@ -27,7 +27,8 @@ pub fn write(dir: &DataDir) -> Result<String> {
     {
         use std::io::Write;
         let mut f = std::fs::File::create(&tmp).map_err(ownchart_vault::VaultError::from)?;
-        f.write_all(&bytes).map_err(ownchart_vault::VaultError::from)?;
+        f.write_all(&bytes)
+            .map_err(ownchart_vault::VaultError::from)?;
         f.sync_all().map_err(ownchart_vault::VaultError::from)?;
     }
     std::fs::rename(&tmp, &path).map_err(ownchart_vault::VaultError::from)?;
@@ -65,9 +66,10 @@ pub fn settle(dir: &DataDir, ledger: &mut Ledger) -> Result<()> {
             "DELETE_ALL",
             "Deleted everything: the vault and its key, caches and unfinished exports (finished after an interruption). This audit log was kept.",
         );
-        entry.details =
-            serde_json::to_string(&serde_json::json!({"erase_id": marker.erase_id, "resumed": true}))
-                .ok();
+        entry.details = serde_json::to_string(
+            &serde_json::json!({"erase_id": marker.erase_id, "resumed": true}),
+        )
+        .ok();
         ledger.append(entry)?;
     }
     remove(dir)

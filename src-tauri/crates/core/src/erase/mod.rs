@@ -18,6 +18,8 @@
 
 mod files;
 mod marker;
+#[cfg(test)]
+mod tests;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -167,7 +169,10 @@ impl Session {
         if let Some(k) = self.kept.as_ref() {
             return Ok(Some(&k.ledger));
         }
-        match (self.dir.inspect()?, vault::kept_ledger_protection(&self.dir)?) {
+        match (
+            self.dir.inspect()?,
+            vault::kept_ledger_protection(&self.dir)?,
+        ) {
             (DirState::Empty, None) => Ok(None),
             (DirState::Empty, Some(_)) => Err(vault::VaultError::LedgerLocked.into()),
             _ => Err(CoreError::VaultLocked),
@@ -183,8 +188,7 @@ impl Session {
         passphrase: Option<Passphrase>,
     ) -> Result<vault::Opened> {
         if self.kept.is_none() && vault::kept_ledger_protection(&self.dir)?.is_some() {
-            self.kept =
-                vault::open_kept_ledger(&self.dir, &self.keyring, passphrase.as_ref()).ok();
+            self.kept = vault::open_kept_ledger(&self.dir, &self.keyring, passphrase.as_ref()).ok();
             if self.kept.is_none() {
                 vault::set_kept_ledger_aside(&self.dir)?;
             }
@@ -241,8 +245,7 @@ fn describe(revocations: &[EraseRevocation]) -> String {
 /// Debug builds only: lets the crash test stop an erase at a named step (the
 /// test then kills the process). Release builds never read the variable.
 fn test_pause(step: &str) {
-    if cfg!(debug_assertions)
-        && std::env::var("OWNCHART_TEST_ERASE_PAUSE").is_ok_and(|v| v == step)
+    if cfg!(debug_assertions) && std::env::var("OWNCHART_TEST_ERASE_PAUSE").is_ok_and(|v| v == step)
     {
         eprintln!("erase paused at {step}");
         std::thread::sleep(std::time::Duration::from_secs(600));

@@ -147,7 +147,11 @@ pub fn cloud_sync_folder(path: &Path) -> Option<String> {
         let name = a.file_name()?.to_string_lossy();
         KNOWN
             .iter()
-            .find(|k| name.eq_ignore_ascii_case(k) || name.starts_with(&format!("{k} ")) || name.starts_with(&format!("{k}-")))
+            .find(|k| {
+                name.eq_ignore_ascii_case(k)
+                    || name.starts_with(&format!("{k} "))
+                    || name.starts_with(&format!("{k}-"))
+            })
             .map(|k| (*k).to_owned())
     })
 }
@@ -186,6 +190,9 @@ mod tests {
             cloud_sync_folder(Path::new("/home/a/OneDrive - Contoso/x.zip")).as_deref(),
             Some("OneDrive")
         );
-        assert_eq!(cloud_sync_folder(Path::new("/home/a/Documents/x.zip")), None);
+        assert_eq!(
+            cloud_sync_folder(Path::new("/home/a/Documents/x.zip")),
+            None
+        );
     }
 }

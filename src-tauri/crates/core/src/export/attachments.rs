@@ -120,7 +120,13 @@ mod tests {
         assert!(may_carry("DocumentReference", raw));
         let mut used = HashSet::new();
         let files = extract("DocumentReference", "d/1", raw, &mut used);
-        assert_eq!(files[0], ("attachments/DocumentReference/d_1.txt".to_owned(), b"hello".to_vec()));
+        assert_eq!(
+            files[0],
+            (
+                "attachments/DocumentReference/d_1.txt".to_owned(),
+                b"hello".to_vec()
+            )
+        );
         assert_eq!(files[1].0, "attachments/DocumentReference/d_1-2.pdf");
         let again = extract("DocumentReference", "d/1", raw, &mut used);
         assert_eq!(again[0].0, "attachments/DocumentReference/d_1~2.txt");

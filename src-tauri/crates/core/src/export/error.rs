@@ -9,13 +9,17 @@ pub enum ExportError {
     PlaintextNotAcknowledged,
     #[error("Choose a passphrase to protect the export.")]
     EmptyPassphrase,
-    #[error("The export could not be written to {path}: {reason}. No file was left under that name.")]
+    #[error(
+        "The export could not be written to {path}: {reason}. No file was left under that name."
+    )]
     Write { path: String, reason: String },
     #[error("{file} is an encrypted Ownchart export: enter its passphrase to import it.")]
     PassphraseRequired { file: String },
     #[error("That passphrase does not open {file}. Nothing was imported.")]
     PassphraseWrong { file: String },
-    #[error("{file} was changed or damaged after it was exported ({detail}). Nothing was imported.")]
+    #[error(
+        "{file} was changed or damaged after it was exported ({detail}). Nothing was imported."
+    )]
     Tampered { file: String, detail: String },
     #[error("{file} could not be read as an Ownchart export ({detail}). Nothing was imported.")]
     Unreadable { file: String, detail: String },

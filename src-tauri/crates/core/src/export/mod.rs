@@ -112,7 +112,9 @@ pub(crate) fn import_all(
     }
     let sorted = sort_out(paths, options.passphrase.as_ref().map(SecretText::expose))?;
     if sorted.verified.is_empty() {
-        return Ok(import::import_files(vault, ledger, paths, options, progress)?);
+        return Ok(import::import_files(
+            vault, ledger, paths, options, progress,
+        )?);
     }
     let mut report = if sorted.others.is_empty() {
         ImportReport {

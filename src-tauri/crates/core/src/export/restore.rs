@@ -163,7 +163,8 @@ pub fn restore(
         };
         for_each_pair::<CurrentLine>(&v, &path, &mut |line, meta| {
             let raw = exact(line, meta.exact.as_deref());
-            check_hash(raw, &meta.sha256).map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
+            check_hash(raw, &meta.sha256)
+                .map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
             let (sha256, raw_zstd) = codec.encode(raw)?;
             chunk.push(RestoreResource {
                 source: meta.source.clone(),
@@ -199,7 +200,8 @@ pub fn restore(
         let mut chunk = Vec::with_capacity(CHUNK);
         for_each_pair::<VersionLine>(&v, &path, &mut |line, meta| {
             let raw = exact(line, meta.exact.as_deref());
-            let sha256 = check_hash(raw, &meta.sha256).map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
+            let sha256 = check_hash(raw, &meta.sha256)
+                .map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
             let (_, raw_zstd) = codec.encode(raw)?;
             chunk.push(RestoreVersion {
                 source: meta.source.clone(),
@@ -230,7 +232,8 @@ pub fn restore(
         let mut chunk = Vec::with_capacity(CHUNK);
         for_each_pair::<OriginalLine>(&v, &path, &mut |line, meta| {
             let raw = exact(line, meta.exact.as_deref());
-            let sha256 = check_hash(raw, &meta.sha256).map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
+            let sha256 = check_hash(raw, &meta.sha256)
+                .map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
             let (_, raw_zstd) = codec.encode(raw)?;
             chunk.push(RestoreOriginal {
                 source: meta.source.clone(),
@@ -276,7 +279,9 @@ pub fn restore(
     .ok();
     ledger.append(entry)?;
     if versions_added > 0 {
-        report.note = Some(format!("{versions_added} earlier versions were restored too."));
+        report.note = Some(format!(
+            "{versions_added} earlier versions were restored too."
+        ));
     }
     Ok(report)
 }
@@ -292,10 +297,8 @@ fn for_each_pair<T: serde::de::DeserializeOwned>(
         file: v.file.clone(),
         detail,
     };
-    let mut data_zip =
-        ZipArchive::new(v.cursor.clone()).map_err(|e| damaged(e.to_string()))?;
-    let mut meta_zip =
-        ZipArchive::new(v.cursor.clone()).map_err(|e| damaged(e.to_string()))?;
+    let mut data_zip = ZipArchive::new(v.cursor.clone()).map_err(|e| damaged(e.to_string()))?;
+    let mut meta_zip = ZipArchive::new(v.cursor.clone()).map_err(|e| damaged(e.to_string()))?;
     let restore_path = layout::restore_of(path);
     let data = data_zip
         .by_name(path)
@@ -318,7 +321,9 @@ fn for_each_pair<T: serde::de::DeserializeOwned>(
         match (a, b) {
             (0, 0) => return Ok(()),
             (0, _) | (_, 0) => {
-                return Err(damaged(format!("{path} and {restore_path} differ in length")))
+                return Err(damaged(format!(
+                    "{path} and {restore_path} differ in length"
+                )))
             }
             _ => {}
         }

@@ -85,22 +85,18 @@ pub fn open(path: &Path, kind: Kind, passphrase: Option<&str>) -> Result<Cursor,
         file: file_name.clone(),
         detail: e.to_string(),
     };
-    let file = BufReader::with_capacity(
-        256 * 1024,
-        File::open(path).map_err(|e| unreadable(&e))?,
-    );
+    let file = BufReader::with_capacity(256 * 1024, File::open(path).map_err(|e| unreadable(&e))?);
     let stream: Box<dyn ReadSeek> = match kind {
         Kind::Zip => Box::new(file),
         Kind::Age => {
             let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
                 return Err(ExportError::PassphraseRequired { file: file_name });
             };
-            let decryptor = age::Decryptor::new_buffered(file).map_err(|e| {
-                ExportError::Tampered {
+            let decryptor =
+                age::Decryptor::new_buffered(file).map_err(|e| ExportError::Tampered {
                     file: file_name.clone(),
                     detail: format!("its encryption header is damaged: {e}"),
-                }
-            })?;
+                })?;
             if !decryptor.is_scrypt() {
                 return Err(unreadable(&"it is not protected by a passphrase"));
             }

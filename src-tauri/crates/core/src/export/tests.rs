@@ -35,9 +35,20 @@ fn rows(v: &Vault) -> Vec<String> {
             assert_eq!(Sha256::digest(&raw).as_slice(), &r.sha256[..]);
             out.push(format!(
                 "R {} {} {} {} {} {:?} {:?} {} {:?} {:?} {:?} {} {} {}",
-                r.source, r.origin, r.resource_type, r.resource_id, r.fetched_at, r.version_id,
-                r.last_updated, r.category, r.clinical_date, r.code, r.display, r.fhir_version,
-                hex::encode(&r.sha256), r.raw_len
+                r.source,
+                r.origin,
+                r.resource_type,
+                r.resource_id,
+                r.fetched_at,
+                r.version_id,
+                r.last_updated,
+                r.category,
+                r.clinical_date,
+                r.code,
+                r.display,
+                r.fhir_version,
+                hex::encode(&r.sha256),
+                r.raw_len
             ));
         }
     }
@@ -49,8 +60,15 @@ fn rows(v: &Vault) -> Vec<String> {
         for r in batch {
             out.push(format!(
                 "V {} {} {} {} {:?} {} {} {} {}",
-                r.source, r.resource_type, r.resource_id, r.origin, r.version_id, r.fetched_at,
-                r.superseded_at, hex::encode(&r.sha256), r.raw_len
+                r.source,
+                r.resource_type,
+                r.resource_id,
+                r.origin,
+                r.version_id,
+                r.fetched_at,
+                r.superseded_at,
+                hex::encode(&r.sha256),
+                r.raw_len
             ));
         }
     }
@@ -62,7 +80,11 @@ fn rows(v: &Vault) -> Vec<String> {
         for r in batch {
             out.push(format!(
                 "O {} {} {} {} {} {}",
-                r.source, r.resource_type, r.resource_id, r.fhir_version, r.notes,
+                r.source,
+                r.resource_type,
+                r.resource_id,
+                r.fhir_version,
+                r.notes,
                 hex::encode(&r.sha256)
             ));
         }
@@ -86,16 +108,30 @@ fn filled(root: &Path) -> Opened {
     let nd = root.join("records.ndjson");
     std::fs::write(&nd, Generator::new(7).ndjson(400)).unwrap();
     let pretty = root.join("pretty.json");
-    let bundle: serde_json::Value =
-        serde_json::from_slice(&Generator::new(8).bundle(30)).unwrap();
+    let bundle: serde_json::Value = serde_json::from_slice(&Generator::new(8).bundle(30)).unwrap();
     std::fs::write(&pretty, serde_json::to_vec_pretty(&bundle).unwrap()).unwrap();
     let one = root.join("one.ndjson");
-    std::fs::write(&one, b"{\"resourceType\":\"Condition\",\"id\":\"c1\",\"note\":[{\"text\":\"a\"}]}\n").unwrap();
+    std::fs::write(
+        &one,
+        b"{\"resourceType\":\"Condition\",\"id\":\"c1\",\"note\":[{\"text\":\"a\"}]}\n",
+    )
+    .unwrap();
     let opts = ImportOptions::default();
     for p in [&nd, &pretty, &one] {
-        import_files(&mut o.vault, &mut o.ledger, std::slice::from_ref(p), &opts, &mut |_| {}).unwrap();
+        import_files(
+            &mut o.vault,
+            &mut o.ledger,
+            std::slice::from_ref(p),
+            &opts,
+            &mut |_| {},
+        )
+        .unwrap();
     }
-    std::fs::write(&one, b"{\"resourceType\":\"Condition\",\"id\":\"c1\",\"note\":[{\"text\":\"b\"}]}\n").unwrap();
+    std::fs::write(
+        &one,
+        b"{\"resourceType\":\"Condition\",\"id\":\"c1\",\"note\":[{\"text\":\"b\"}]}\n",
+    )
+    .unwrap();
     import_files(&mut o.vault, &mut o.ledger, &[one], &opts, &mut |_| {}).unwrap();
     let original = br#"{"resourceType":"Condition","id":"c1","clinicalStatus":"active"}"#;
     let mut codec = JsonCodec::new().unwrap();
@@ -135,7 +171,11 @@ fn export_to(o: &mut Opened, data: &Path, path: &Path, passphrase: Option<&str>)
     report
 }
 
-fn restore_into(o: &mut Opened, paths: &[PathBuf], passphrase: Option<&str>) -> crate::Result<crate::import::ImportReport> {
+fn restore_into(
+    o: &mut Opened,
+    paths: &[PathBuf],
+    passphrase: Option<&str>,
+) -> crate::Result<crate::import::ImportReport> {
     let options = ImportOptions {
         passphrase: passphrase.map(|p| SecretText::new(p.to_owned())),
         ..ImportOptions::default()
@@ -152,22 +192,37 @@ fn a_plain_export_restores_every_row_byte_for_byte() {
     assert_eq!(report.resources, 431);
     assert_eq!(report.versions, 1);
     assert!(!report.encrypted);
-    assert_eq!(report.sha256, hex::encode(Sha256::digest(std::fs::read(&out).unwrap())));
+    assert_eq!(
+        report.sha256,
+        hex::encode(Sha256::digest(std::fs::read(&out).unwrap()))
+    );
     assert_eq!(report.bytes, std::fs::metadata(&out).unwrap().len());
-    assert_eq!(source.ledger.entries().unwrap().last().unwrap().event, "EXPORT");
-    assert!(report.attachments > 0, "synth records carry inline documents");
+    assert_eq!(
+        source.ledger.entries().unwrap().last().unwrap().event,
+        "EXPORT"
+    );
+    assert!(
+        report.attachments > 0,
+        "synth records carry inline documents"
+    );
 
     // The manifest's hashes are the files' hashes, computed here independently.
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
     let manifest: Manifest = {
         let mut s = String::new();
-        zip.by_name("manifest.json").unwrap().read_to_string(&mut s).unwrap();
+        zip.by_name("manifest.json")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
         serde_json::from_str(&s).unwrap()
     };
     assert_eq!(manifest.files.len() + 1, zip.len());
     for f in &manifest.files {
         let mut bytes = Vec::new();
-        zip.by_name(&f.path).unwrap().read_to_end(&mut bytes).unwrap();
+        zip.by_name(&f.path)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
         assert_eq!(hex::encode(Sha256::digest(&bytes)), f.sha256, "{}", f.path);
         if f.path.starts_with("ndjson/") {
             for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
@@ -176,7 +231,10 @@ fn a_plain_export_restores_every_row_byte_for_byte() {
         }
     }
     let mut bundle = Vec::new();
-    zip.by_name("bundle.json").unwrap().read_to_end(&mut bundle).unwrap();
+    zip.by_name("bundle.json")
+        .unwrap()
+        .read_to_end(&mut bundle)
+        .unwrap();
     let bundle: serde_json::Value = serde_json::from_slice(&bundle).unwrap();
     assert_eq!(bundle["type"], "collection");
     assert_eq!(bundle["entry"].as_array().unwrap().len(), 431);
@@ -189,7 +247,10 @@ fn a_plain_export_restores_every_row_byte_for_byte() {
     let again = restore_into(&mut fresh, &[out], None).unwrap();
     assert_eq!(again.unchanged, 431);
     same_rows(&source.vault, &fresh.vault);
-    assert_eq!(fresh.ledger.entries().unwrap().last().unwrap().event, "RESTORE");
+    assert_eq!(
+        fresh.ledger.entries().unwrap().last().unwrap().event,
+        "RESTORE"
+    );
 }
 
 #[test]
@@ -203,16 +264,33 @@ fn an_encrypted_export_needs_its_passphrase_and_refuses_any_change() {
     assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
 
     let mut fresh = vault(tmp.path(), "fresh");
-    let code = |r: crate::Result<_>| r.map(|_: crate::import::ImportReport| ()).unwrap_err().code();
-    assert_eq!(code(restore_into(&mut fresh, &[out.clone()], None)), "export_passphrase_required");
-    assert_eq!(code(restore_into(&mut fresh, &[out.clone()], Some("wrong horse"))), "export_passphrase_wrong");
+    let code = |r: crate::Result<_>| {
+        r.map(|_: crate::import::ImportReport| ())
+            .unwrap_err()
+            .code()
+    };
+    assert_eq!(
+        code(restore_into(&mut fresh, &[out.clone()], None)),
+        "export_passphrase_required"
+    );
+    assert_eq!(
+        code(restore_into(
+            &mut fresh,
+            &[out.clone()],
+            Some("wrong horse")
+        )),
+        "export_passphrase_wrong"
+    );
     // One flipped bit in the payload fails authentication.
     let flipped = tmp.path().join("flipped.zip.age");
     let mut b = bytes.clone();
     let at = b.len() - 1000;
     b[at] ^= 0x01;
     std::fs::write(&flipped, &b).unwrap();
-    assert_eq!(code(restore_into(&mut fresh, &[flipped], Some("correct horse"))), "export_tampered");
+    assert_eq!(
+        code(restore_into(&mut fresh, &[flipped], Some("correct horse"))),
+        "export_tampered"
+    );
     assert_eq!(fresh.vault.resource_count().unwrap(), 0);
 
     let r = restore_into(&mut fresh, &[out], Some("correct horse")).unwrap();
@@ -236,10 +314,13 @@ fn a_changed_file_inside_a_plain_export_is_refused_before_anything_is_written() 
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes).unwrap();
         if name == "ndjson/Patient.ndjson" {
-            let text = String::from_utf8(bytes).unwrap().replacen("\"id\"", "\"id\" ", 1);
+            let text = String::from_utf8(bytes)
+                .unwrap()
+                .replacen("\"id\"", "\"id\" ", 1);
             bytes = text.into_bytes();
         }
-        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zout.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         std::io::Write::write_all(&mut zout, &bytes).unwrap();
     }
     zout.finish().unwrap();
@@ -279,4 +360,93 @@ fn a_plaintext_export_must_be_acknowledged_and_leaves_nothing_when_refused() {
         .filter(|e| e.file_name().to_string_lossy().contains(".partial-"))
         .collect();
     assert!(leftovers.is_empty());
+}
+
+/// Writes the files an R4 tool reads (every NDJSON file and `bundle.json`)
+/// into a folder, and runs the independent validator on it when CI names it.
+fn validate_r4(export: &Path, dir: &Path) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(export).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        if !(name == "bundle.json" || (name.starts_with("ndjson/") && name.ends_with(".ndjson"))) {
+            continue;
+        }
+        let target = dir.join(name.replace('/', "__"));
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
+    match std::env::var("OWNCHART_R4_VALIDATOR") {
+        Ok(bin) => {
+            let out = std::process::Command::new(bin).arg(dir).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        Err(_) => eprintln!("export R4 validation skipped (OWNCHART_R4_VALIDATOR not set)"),
+    }
+}
+
+#[test]
+fn synthea_patients_round_trip_and_the_export_validates_as_r4() {
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared/fixtures/r4-synthea");
+    let Ok(entries) = std::fs::read_dir(&fixtures) else {
+        eprintln!("synthea export test: skipped (no shared/fixtures)");
+        return;
+    };
+    let files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut source = vault(tmp.path(), "source");
+    import_files(
+        &mut source.vault,
+        &mut source.ledger,
+        &files,
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let out = tmp.path().join("synthea.zip");
+    let report = export_to(&mut source, tmp.path(), &out, None);
+    assert!(report.resources > 100);
+    let checked = tmp.path().join("r4");
+    std::fs::create_dir_all(&checked).unwrap();
+    validate_r4(&out, &checked);
+    let mut fresh = vault(tmp.path(), "fresh");
+    restore_into(&mut fresh, &[out], None).unwrap();
+    same_rows(&source.vault, &fresh.vault);
+}
+
+#[test]
+fn a_generated_record_of_100k_resources_round_trips() {
+    let n: usize = std::env::var("OWNCHART_ROUND_TRIP_RESOURCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut source = vault(tmp.path(), "source");
+    let file = tmp.path().join("big.ndjson");
+    std::fs::write(&file, Generator::new(99).ndjson(n)).unwrap();
+    import_files(
+        &mut source.vault,
+        &mut source.ledger,
+        &[file],
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let out = tmp.path().join("big.zip.age");
+    let report = export_to(&mut source, tmp.path(), &out, Some("round trip"));
+    assert_eq!(report.resources as usize, n);
+    let mut fresh = vault(tmp.path(), "fresh");
+    let r = restore_into(&mut fresh, &[out], Some("round trip")).unwrap();
+    assert_eq!(r.added as usize, n);
+    same_rows(&source.vault, &fresh.vault);
 }

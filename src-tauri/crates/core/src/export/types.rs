@@ -57,7 +57,6 @@ pub enum ExportProtection {
     Plaintext { acknowledged: bool },
 }
 
-
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ExportRequest {

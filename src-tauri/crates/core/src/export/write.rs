@@ -11,7 +11,9 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::mpsc;
 
-use ownchart_vault::{DumpOriginal, DumpResource, DumpVersion, JsonCodec, Ledger, NewLedgerEntry, Vault};
+use ownchart_vault::{
+    DumpOriginal, DumpResource, DumpVersion, JsonCodec, Ledger, NewLedgerEntry, Vault,
+};
 use sha2::{Digest, Sha256};
 
 use super::archive::{self, FinalZip, Sink, Spool, SpoolKey};
@@ -39,9 +41,9 @@ pub fn export(
     progress: &mut dyn FnMut(&ExportProgress),
 ) -> Result<ExportReport, ExportError> {
     let passphrase = match &request.protection {
-        ExportProtection::Plaintext { acknowledged: false } => {
-            return Err(ExportError::PlaintextNotAcknowledged)
-        }
+        ExportProtection::Plaintext {
+            acknowledged: false,
+        } => return Err(ExportError::PlaintextNotAcknowledged),
         ExportProtection::Plaintext { acknowledged: true } => None,
         ExportProtection::Passphrase { passphrase } if passphrase.expose().is_empty() => {
             return Err(ExportError::EmptyPassphrase)
@@ -144,7 +146,7 @@ fn write_file(
     let key = SpoolKey::new();
     let sink = Sink::create(&work.partial, passphrase).map_err(err)?;
     let mut zip = archive::final_zip(sink);
-    let header = bundle_header(resources);
+    let header = bundle_header();
     zip.start_file(layout::BUNDLE, archive::stored())
         .map_err(|e| err(io::Error::other(e)))?;
     let mut state = WriterState::new(zip, &work.dir, &key, &header).map_err(err)?;
@@ -168,9 +170,11 @@ fn write_file(
     })?;
     let (mut zip, mut manifest_files, counts) = state.close().map_err(err)?;
     let spools = counts.spools.len() as u64;
-    for (i, (_, spool)) in counts.spools.into_iter().enumerate() {
+    for (i, (key, spool)) in counts.spools.into_iter().enumerate() {
+        // The attachments' spool sorts first; then the per-type files are put
+        // together with bundle.json into the final file.
         progress(&ExportProgress {
-            phase: if i == 0 {
+            phase: if key.starts_with('0') {
                 ExportPhase::Attachments
             } else {
                 ExportPhase::Bundle
@@ -296,7 +300,7 @@ fn read_all(
     Ok(())
 }
 
-fn bundle_header(resources: u64) -> Vec<u8> {
+fn bundle_header() -> Vec<u8> {
     let now = crate::clock::now_rfc3339();
     let mut id = [0u8; 16];
     let _ = getrandom::fill(&mut id);
@@ -304,7 +308,6 @@ fn bundle_header(resources: u64) -> Vec<u8> {
         "{{\"resourceType\":\"Bundle\",\"id\":\"{}\",\"meta\":{{\"lastUpdated\":\"{now}\"}},\"type\":\"collection\",\"timestamp\":\"{now}\"",
         hex::encode(id)
     );
-    let _ = resources;
     head.into_bytes()
 }
 
@@ -527,7 +530,11 @@ impl<'k> WriterState<'k> {
     /// Ends `bundle.json`; returns the final zip, the bundle's manifest entry
     /// and the counts with every spool in its place.
     fn close(mut self) -> io::Result<(FinalZip, Vec<FileEntry>, Counts)> {
-        let tail: &[u8] = if self.bundle_entries == 0 { b"}" } else { b"]}" };
+        let tail: &[u8] = if self.bundle_entries == 0 {
+            b"}"
+        } else {
+            b"]}"
+        };
         self.bundle(tail)?;
         let bundle = FileEntry {
             path: layout::BUNDLE.to_owned(),
