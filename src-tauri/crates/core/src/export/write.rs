@@ -170,11 +170,11 @@ fn write_file(
     })?;
     let (mut zip, mut manifest_files, counts) = state.close().map_err(err)?;
     let spools = counts.spools.len() as u64;
-    for (i, (key, spool)) in counts.spools.into_iter().enumerate() {
+    for (i, (order, spool)) in counts.spools.into_iter().enumerate() {
         // The attachments' spool sorts first; then the per-type files are put
         // together with bundle.json into the final file.
         progress(&ExportProgress {
-            phase: if key.starts_with('0') {
+            phase: if order.starts_with('0') {
                 ExportPhase::Attachments
             } else {
                 ExportPhase::Bundle
