@@ -170,10 +170,10 @@ pub enum LedgerAction {
 #[derive(Debug, Args)]
 pub struct Common {
     /// Print machine-readable JSON.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
     /// Read the vault passphrase from the first line of standard input.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub passphrase_stdin: bool,
 }
 
