@@ -12,6 +12,8 @@ mod crash;
 mod directory;
 mod e2e;
 mod e2e_connect;
+mod erase;
+mod export_cli;
 mod fixtures;
 mod no_portal_password;
 mod plaintext;

@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod connect;
 pub mod directory;
+pub mod erase;
+pub mod export;
 pub mod import;
 pub mod records;
 pub mod share;

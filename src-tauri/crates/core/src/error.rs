@@ -6,6 +6,7 @@ use ownchart_vault::VaultError;
 
 use crate::connect::ConnectError;
 use crate::directory::DirectoryError;
+use crate::export::ExportError;
 use crate::import::ImportError;
 use crate::share::ShareError;
 
@@ -31,6 +32,9 @@ pub enum CoreError {
     Sync(String),
     #[error(transparent)]
     Share(#[from] ShareError),
+    Export(ExportError),
+    #[error("To delete everything, type {expected} exactly.")]
+    ConfirmationMismatch { expected: &'static str },
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;
@@ -50,6 +54,8 @@ impl CoreError {
             CoreError::Sync(_) => "sync_refused",
             CoreError::Share(ShareError::Vault(e)) => vault_code(e),
             CoreError::Share(e) => e.code(),
+            CoreError::Export(e) => e.code(),
+            CoreError::ConfirmationMismatch { .. } => "confirmation_mismatch",
         }
     }
 }
@@ -64,6 +70,7 @@ fn vault_code(e: &VaultError) -> &'static str {
         VaultError::InUse => "in_use",
         VaultError::AlreadyExists => "vault_exists",
         VaultError::NotFound => "vault_not_found",
+        VaultError::LedgerLocked => "ledger_locked",
         VaultError::Io(_) => "io",
         _ => "vault",
     }
