@@ -8,6 +8,7 @@ pub mod connect;
 pub mod directory;
 pub mod error;
 pub mod import;
+pub mod integrator;
 pub mod overview;
 pub mod session;
 pub mod store;

@@ -1,0 +1,77 @@
+//! The OneRecord-style integrator connector (seeds 002 and 003): a second kind
+//! of connection beside direct SMART. An integrator account (Settings) names
+//! the directory, integrator and redirector services, holds the device API
+//! access token and optionally a mutual-TLS client certificate used on every
+//! integrator call. Through it the patient finds partner portals (directory
+//! search, merged into Ownchart's), signs in at the portal via the redirector
+//! (the `redirectUri` prepared with `clientURL` and, when asked, PKCE), and
+//! Ownchart gets a patient token from the integrator, refreshes it, and
+//! downloads records with synchronous or asynchronous queries that feed the
+//! same store path as a direct sync (`sync::integrator`).
+//!
+//! A connection made this way has `method = integrator` and a row in
+//! `integrator_connections` naming its endpoint. Architecture invariant as in
+//! `connect`: the device token, patient tokens, codes, verifiers and `state`
+//! never leave this module except into the vault or to the integrator.
+
+mod account;
+mod authorize;
+pub(crate) mod client;
+mod directory;
+mod error;
+mod login;
+mod refresh;
+mod types;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub(crate) use error::clean as clean_text;
+pub use error::IntegratorError;
+pub use types::*;
+
+use client::{EndpointFull, IntegratorClient};
+pub(crate) use login::return_nonce;
+use login::PendingIntegratorLogin;
+
+use crate::connect::access::with_vault;
+use crate::connect::Connector;
+
+/// What the connector keeps for the integrator between calls.
+#[derive(Default)]
+pub(crate) struct IntegratorState {
+    /// The client of the saved account, rebuilt when the account changes
+    /// (keyed by its `updated_at`).
+    client: Mutex<Option<(String, Arc<IntegratorClient>)>>,
+    /// Endpoints the last directory searches returned, by `_id`.
+    endpoints: Mutex<HashMap<String, EndpointFull>>,
+    /// Sign-ins waiting for the browser, by SHA-256 of their return nonce.
+    pending: Mutex<HashMap<[u8; 32], PendingIntegratorLogin>>,
+}
+
+fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Connector {
+    /// The client of the saved integrator account.
+    pub(crate) fn integrator_client(&self) -> Result<Arc<IntegratorClient>, IntegratorError> {
+        let record = with_vault(self.vault_access(), |o| Ok(o.vault.integrator_account()?))
+            .map_err(|e| IntegratorError::BadAccount(e.to_string()))?
+            .ok_or(IntegratorError::NotConfigured)?;
+        let state = self.integrator_state();
+        let mut cached = guard(&state.client);
+        if let Some((stamp, client)) = cached.as_ref() {
+            if *stamp == record.updated_at {
+                return Ok(client.clone());
+            }
+        }
+        let client = Arc::new(account::client_for(
+            &record,
+            self.config().http,
+            &self.config().integrator_trusted_roots_pem,
+        )?);
+        *cached = Some((record.updated_at.clone(), client.clone()));
+        Ok(client)
+    }
+}
