@@ -103,6 +103,12 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             commands::sync::sync_history,
             commands::sync::sync_schedule,
             commands::sync::sync_set_schedule,
+            commands::integrator::integrator_account,
+            commands::integrator::integrator_save_account,
+            commands::integrator::integrator_remove_account,
+            commands::integrator::integrator_choose_certificate,
+            commands::integrator::integrator_directory_search,
+            commands::integrator::integrator_connect_start,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod connect;
 pub mod directory;
 pub mod import;
+pub mod integrator;
 pub mod records;
 pub mod sync;
 pub mod vault;

@@ -41,8 +41,8 @@ use crate::connect::Connector;
 #[derive(Default)]
 pub(crate) struct IntegratorState {
     /// The client of the saved account, rebuilt when the account changes
-    /// (keyed by its `updated_at`).
-    client: Mutex<Option<(String, Arc<IntegratorClient>)>>,
+    /// (keyed by a digest of everything in it).
+    client: Mutex<Option<([u8; 32], Arc<IntegratorClient>)>>,
     /// Endpoints the last directory searches returned, by `_id`.
     endpoints: Mutex<HashMap<String, EndpointFull>>,
     /// Sign-ins waiting for the browser, by SHA-256 of their return nonce.
@@ -53,16 +53,49 @@ fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// A digest of the account, so a changed account gets a new client.
+fn fingerprint(record: &ownchart_vault::IntegratorAccountRecord) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        record.directory_url.as_bytes(),
+        record.integrator_url.as_bytes(),
+        record.redirector_url.as_bytes(),
+        record.device_token.as_bytes(),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    match &record.certificate {
+        None => h.update(b"none"),
+        Some(ownchart_vault::IntegratorCertificate::Pem {
+            certificate_chain,
+            private_key,
+        }) => {
+            h.update(b"pem");
+            h.update(certificate_chain);
+            h.update(private_key.as_slice());
+        }
+        Some(ownchart_vault::IntegratorCertificate::Pkcs12 { archive, password }) => {
+            h.update(b"pkcs12");
+            h.update(archive.as_slice());
+            h.update(password.as_bytes());
+        }
+    }
+    h.finalize().into()
+}
+
 impl Connector {
     /// The client of the saved integrator account.
     pub(crate) fn integrator_client(&self) -> Result<Arc<IntegratorClient>, IntegratorError> {
         let record = with_vault(self.vault_access(), |o| Ok(o.vault.integrator_account()?))
             .map_err(|e| IntegratorError::BadAccount(e.to_string()))?
             .ok_or(IntegratorError::NotConfigured)?;
+        let stamp = fingerprint(&record);
         let state = self.integrator_state();
         let mut cached = guard(&state.client);
-        if let Some((stamp, client)) = cached.as_ref() {
-            if *stamp == record.updated_at {
+        if let Some((saved, client)) = cached.as_ref() {
+            if *saved == stamp {
                 return Ok(client.clone());
             }
         }
@@ -71,7 +104,7 @@ impl Connector {
             self.config().http,
             &self.config().integrator_trusted_roots_pem,
         )?);
-        *cached = Some((record.updated_at.clone(), client.clone()));
+        *cached = Some((stamp, client.clone()));
         Ok(client)
     }
 }

@@ -84,3 +84,27 @@ impl TlsOptions {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn unreadable_identities_are_refused_without_quoting_them() {
+        let pem = ClientIdentity::Pem {
+            certificate_chain: b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+                .to_vec(),
+            private_key: Zeroizing::new(b"canary-private-key".to_vec()),
+        };
+        let e = pem.check().unwrap_err();
+        assert!(matches!(e, HttpError::Setup { .. }));
+        assert!(!e.to_string().contains("canary"));
+        let p12 = ClientIdentity::Pkcs12 {
+            archive: Zeroizing::new(vec![0x30, 0x82, 0x00, 0x01]),
+            password: Secret::new("canary-password"),
+        };
+        assert!(p12.check().is_err());
+        assert!(!format!("{p12:?}{pem:?}").contains("canary"));
+    }
+}

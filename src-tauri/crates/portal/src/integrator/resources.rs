@@ -104,14 +104,15 @@ fn check(
         )
     })?;
     let token = query.oauth_token.as_deref().unwrap_or("");
-    let access = lock(&sim.portal.auth)
-        .use_access_token(token, Flavor::R4, None, 0)
-        .ok()
-        .filter(|a| {
-            lock(&sim.portal.auth)
-                .grant(a.grant)
-                .is_some_and(|g| g.client_id == endpoint.client_id())
-        });
+    let access = {
+        let mut auth = lock(&sim.portal.auth);
+        auth.use_access_token(token, Flavor::R4, None, 0)
+            .ok()
+            .filter(|a| {
+                auth.grant(a.grant)
+                    .is_some_and(|g| g.client_id == endpoint.client_id())
+            })
+    };
     let Some(access) = access else {
         return Err(refuse(
             StatusCode::UNAUTHORIZED,
