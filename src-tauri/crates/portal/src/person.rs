@@ -188,10 +188,13 @@ fn is_loopback(u: &Url) -> bool {
     }
 }
 
-/// Whether a redirect goes back to the app (its `ownchart:` link, its loopback
-/// or https `.../callback` address), rather than to another web page.
+/// Whether a redirect goes back to the app (its `ownchart:` link, a `.../callback`
+/// address, or any page off this machine, such as a registered https return
+/// address) rather than to another page of a local test server (an integrator's
+/// redirector on the way to or from the portal), which the person follows.
 fn is_app_return(u: &Url) -> bool {
     !matches!(u.scheme(), "http" | "https")
+        || !is_loopback(u)
         || u.path().ends_with("/callback")
         || u.path().contains("/callback/")
 }
