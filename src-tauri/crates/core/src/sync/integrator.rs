@@ -343,10 +343,11 @@ fn ingest_payload(
 pub(crate) async fn run(ctx: &Arc<RunCtx>) {
     let open: Vec<Category> = {
         let states = ctx.states.lock().unwrap_or_else(|p| p.into_inner());
-        states
-            .values()
-            .filter(|s| s.is_open() && s.progress.category != RELATED)
-            .filter_map(|s| Category::from_key(&s.progress.category))
+        // In seed 002's order, as the request names them.
+        plan::CATEGORY_QUERIES
+            .iter()
+            .map(|q| q.category)
+            .filter(|c| states.get(c.key()).is_some_and(QueryState::is_open))
             .collect()
     };
     let mut keys: Vec<&'static str> = open.iter().map(|c| c.key()).collect();
