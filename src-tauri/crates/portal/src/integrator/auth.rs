@@ -45,7 +45,7 @@ pub(crate) async fn token(
     body: Bytes,
 ) -> Response {
     if let Err(refused) = device(&sim, &headers, PATH) {
-        return refused;
+        return *refused;
     }
     let Some(endpoint) = sim.integrator.endpoint(&endpoint_id).cloned() else {
         return refuse(

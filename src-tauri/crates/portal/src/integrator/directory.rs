@@ -72,7 +72,7 @@ fn matches(e: &SimEndpoint, term: &str) -> bool {
 
 fn answer(sim: &Sim, headers: &HeaderMap, kind: &str, term: &str) -> Response {
     if let Err(refused) = device(sim, headers, "/client/endpoint/search") {
-        return refused;
+        return *refused;
     }
     if kind != "clinical" && kind != "payer" {
         return refuse(

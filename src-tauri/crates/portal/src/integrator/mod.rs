@@ -47,7 +47,7 @@ pub(crate) struct Sim {
 }
 
 /// The device token check of every API call.
-pub(crate) fn device(sim: &Sim, headers: &HeaderMap, path: &str) -> Result<(), Response> {
+pub(crate) fn device(sim: &Sim, headers: &HeaderMap, path: &str) -> Result<(), Box<Response>> {
     let presented = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -56,12 +56,12 @@ pub(crate) fn device(sim: &Sim, headers: &HeaderMap, path: &str) -> Result<(), R
         Some(token) if sim.integrator.device_ok(token) => Ok(()),
         _ => {
             sim.integrator.count(|s| s.device_token_refusals += 1);
-            Err(errors::refuse(
+            Err(Box::new(errors::refuse(
                 StatusCode::UNAUTHORIZED,
                 "invalid_device_token",
                 "The device's API access token is missing or not valid.",
                 path,
-            ))
+            )))
         }
     }
 }

@@ -96,12 +96,12 @@ fn check(
             )
         })?;
     let query: Query = serde_json::from_slice(body).map_err(|_| {
-        refuse(
+        Box::new(refuse(
             StatusCode::BAD_REQUEST,
             "Bad Request",
             "The body must be JSON with oauthToken.",
             PATH,
-        )
+        ))
     })?;
     let token = query.oauth_token.as_deref().unwrap_or("");
     let access = {
@@ -114,12 +114,12 @@ fn check(
             })
     };
     let Some(access) = access else {
-        return Err(refuse(
+        return Err(Box::new(refuse(
             StatusCode::UNAUTHORIZED,
             "invalid_token",
             "The patient access token is not valid for this endpoint (expired, revoked or unknown).",
             "oauthToken",
-        ));
+        )));
     };
     let patient = sim.portal.patient_id(access.user);
     if query
@@ -127,12 +127,12 @@ fn check(
         .as_deref()
         .is_some_and(|p| !p.is_empty() && p != patient)
     {
-        return Err(refuse(
+        return Err(Box::new(refuse(
             StatusCode::FORBIDDEN,
             "Forbidden",
             "This access token does not cover that patient.",
             "patientId",
-        ));
+        )));
     }
     let names = query
         .resources
@@ -249,7 +249,7 @@ pub(crate) async fn sync(
 ) -> Response {
     let checked = match check(&sim, &headers, &endpoint_id, &body) {
         Ok(c) => c,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     sim.integrator.count(|s| s.sync_queries += 1);
     let (status, body) = run(&sim, &checked);
@@ -265,7 +265,7 @@ pub(crate) async fn start(
 ) -> Response {
     let checked = match check(&sim, &headers, &endpoint_id, &body) {
         Ok(c) => c,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     sim.integrator.count(|s| s.async_queries += 1);
     let Ok(id) = random_token(24).map(|t| uuid_like(t.expose())) else {
@@ -311,7 +311,7 @@ pub(crate) async fn retrieve(
 ) -> Response {
     const RETRIEVE: &str = "/fhir/cache/retrieve";
     if let Err(refused) = device(&sim, &headers, RETRIEVE) {
-        return refused;
+        return *refused;
     }
     sim.integrator.count(|s| s.polls += 1);
     match sim
