@@ -81,7 +81,7 @@ fn check(
     headers: &HeaderMap,
     endpoint_id: &str,
     body: &[u8],
-) -> Result<Checked, Response> {
+) -> Result<Checked, Box<Response>> {
     device(sim, headers, PATH)?;
     let endpoint = sim
         .integrator
