@@ -72,6 +72,14 @@ pub struct IntegratorLink {
     pub patient_id_given: bool,
 }
 
+/// The certificate's columns: kind, data, key, password.
+type CertColumns<'a> = (
+    Option<&'a str>,
+    Option<&'a [u8]>,
+    Option<&'a [u8]>,
+    Option<&'a str>,
+);
+
 impl Vault {
     pub fn integrator_account(&self) -> Result<Option<IntegratorAccountRecord>> {
         type Row = (
@@ -134,12 +142,7 @@ impl Vault {
 
     /// Saves the account, replacing the one there was. `updated_at` is set now.
     pub fn save_integrator_account(&mut self, a: &IntegratorAccountRecord) -> Result<()> {
-        let (kind, data, key, password): (
-            Option<&str>,
-            Option<&[u8]>,
-            Option<&[u8]>,
-            Option<&str>,
-        ) = match &a.certificate {
+        let (kind, data, key, password): CertColumns<'_> = match &a.certificate {
             None => (None, None, None, None),
             Some(IntegratorCertificate::Pem {
                 certificate_chain,
