@@ -237,9 +237,10 @@ impl RunCtx {
                 let transaction = match started {
                     Ok(t) => t,
                     // No asynchronous queries here: ask synchronously instead.
-                    Err(SyncError::Integrator(IntegratorError::Refused { status, .. }))
-                        if matches!(status, 404 | 405 | 501) =>
-                    {
+                    Err(SyncError::Integrator(IntegratorError::Refused {
+                        status: 404 | 405 | 501,
+                        ..
+                    })) => {
                         break 'transaction;
                     }
                     Err(e) => return Err(e),
@@ -283,13 +284,16 @@ fn bucket_of(category: Category, open: &[Category]) -> &'static str {
     }
 }
 
+/// A checked page of one bucket, with its size in bytes.
+type Bucketed = (&'static str, IngestedPage, u64);
+
 /// Splits a payload into pages (bucket, page) and checks every resource.
 fn ingest_payload(
     body: &[u8],
     open: &[Category],
     patient_id: &str,
     base: &str,
-) -> Result<(Vec<(&'static str, IngestedPage, u64)>, Vec<SyncErrorItem>), String> {
+) -> Result<(Vec<Bucketed>, Vec<SyncErrorItem>), String> {
     let payload = integrator_payload(body)?;
     // (bucket, type, names a patient) → resources, in payload order.
     let mut groups: BTreeMap<(&'static str, String, bool), Vec<&RawValue>> = BTreeMap::new();
