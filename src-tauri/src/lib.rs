@@ -111,6 +111,12 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             commands::share::share_preview,
             commands::share::share_choose_dir,
             commands::share::share_create,
+            commands::integrator::integrator_account,
+            commands::integrator::integrator_save_account,
+            commands::integrator::integrator_remove_account,
+            commands::integrator::integrator_choose_certificate,
+            commands::integrator::integrator_directory_search,
+            commands::integrator::integrator_connect_start,
         ])
         .run(tauri::generate_context!());
     match result {

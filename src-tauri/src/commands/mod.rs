@@ -8,6 +8,7 @@ pub mod directory;
 pub mod erase;
 pub mod export;
 pub mod import;
+pub mod integrator;
 pub mod records;
 pub mod share;
 pub mod sync;

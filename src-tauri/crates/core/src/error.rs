@@ -9,6 +9,7 @@ use crate::directory::DirectoryError;
 use crate::export::ExportError;
 use crate::import::ImportError;
 use crate::share::ShareError;
+use crate::integrator::IntegratorError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -26,6 +27,8 @@ pub enum CoreError {
     Directory(#[from] DirectoryError),
     #[error(transparent)]
     Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Integrator(#[from] IntegratorError),
     #[error("The portal sent something that is not a FHIR resource.")]
     Malformed,
     #[error("{0}")]
@@ -50,6 +53,7 @@ impl CoreError {
             CoreError::Import(e) => e.code(),
             CoreError::Directory(e) => e.code(),
             CoreError::Connect(e) => e.code(),
+            CoreError::Integrator(e) => e.code(),
             CoreError::Malformed => "malformed",
             CoreError::Sync(_) => "sync_refused",
             CoreError::Share(ShareError::Vault(e)) => vault_code(e),

@@ -10,6 +10,7 @@ pub mod erase;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod integrator;
 pub mod overview;
 pub mod session;
 pub mod share;

@@ -16,6 +16,7 @@ mod dump;
 mod error;
 mod header;
 mod kept;
+mod integrator;
 mod keyring_store;
 mod keys;
 mod ledger;
@@ -35,6 +36,7 @@ pub use kept::{
     destroy_vault, keep_ledger_alone, kept_ledger_protection, open_kept_ledger,
     set_kept_ledger_aside, KeptLedger,
 };
+pub use integrator::{IntegratorAccountRecord, IntegratorCertificate, IntegratorLink};
 pub use keyring_store::KeyringStore;
 pub use keys::{Key, Passphrase};
 pub use ledger::{Ledger, LedgerEntry, LedgerVerification, NewLedgerEntry};

@@ -18,6 +18,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/vault/0001_resources.sql")),
         M::up(include_str!("../migrations/vault/0002_connections.sql")),
         M::up(include_str!("../migrations/vault/0003_sync.sql")),
+        M::up(include_str!("../migrations/vault/0004_integrator.sql")),
     ])
 }
 
