@@ -35,6 +35,7 @@ pub enum CoreError {
     Sync(String),
     #[error(transparent)]
     Share(#[from] ShareError),
+    #[error(transparent)]
     Export(ExportError),
     #[error("To delete everything, type {expected} exactly.")]
     ConfirmationMismatch { expected: &'static str },

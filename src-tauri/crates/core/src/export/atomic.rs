@@ -99,13 +99,22 @@ impl Work {
         if let Some(parent) = self.final_path.parent() {
             sync_dir(parent);
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        self.remove_work_dir();
         Ok(())
     }
 
     pub fn abandon(self) {
         let _ = std::fs::remove_file(&self.partial);
+        self.remove_work_dir();
+    }
+
+    /// Its own folder, and the shared one when no other export is running, so
+    /// a finished export leaves nothing in the data folder.
+    fn remove_work_dir(&self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(shared) = self.dir.parent() {
+            let _ = std::fs::remove_dir(shared);
+        }
     }
 }
 
