@@ -14,14 +14,24 @@ import type { DirectoryQuery } from "./bindings/DirectoryQuery";
 import type { DirectorySearchResult } from "./bindings/DirectorySearchResult";
 import type { DirectorySourceView } from "./bindings/DirectorySourceView";
 import type { DisconnectReport } from "./bindings/DisconnectReport";
+import type { EraseReport } from "./bindings/EraseReport";
+import type { ExportProgress } from "./bindings/ExportProgress";
+import type { ExportReport } from "./bindings/ExportReport";
+import type { ExportRequest } from "./bindings/ExportRequest";
+import type { ImportOptions } from "./bindings/ImportOptions";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { LedgerEntryView } from "./bindings/LedgerEntryView";
+import type { LedgerExportFormat } from "./bindings/LedgerExportFormat";
 import type { LedgerStatus } from "./bindings/LedgerStatus";
 import type { LoginFinished } from "./bindings/LoginFinished";
 import type { LoginStarted } from "./bindings/LoginStarted";
 import type { ProtectionMode } from "./bindings/ProtectionMode";
 import type { RecordOverview } from "./bindings/RecordOverview";
+import type { SharePreview } from "./bindings/SharePreview";
+import type { ShareReport } from "./bindings/ShareReport";
+import type { ShareRequest } from "./bindings/ShareRequest";
+import type { ShareSelection } from "./bindings/ShareSelection";
 import type { SyncEvent } from "./bindings/SyncEvent";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { SyncRequest } from "./bindings/SyncRequest";
@@ -44,13 +54,22 @@ export type { DirectorySearchResult } from "./bindings/DirectorySearchResult";
 export type { DirectorySourceFormat } from "./bindings/DirectorySourceFormat";
 export type { DirectorySourceView } from "./bindings/DirectorySourceView";
 export type { DisconnectReport } from "./bindings/DisconnectReport";
+export type { EraseReport } from "./bindings/EraseReport";
+export type { EraseRevocation } from "./bindings/EraseRevocation";
 export type { ErrorData } from "./bindings/ErrorData";
+export type { ExportPhase } from "./bindings/ExportPhase";
+export type { ExportProgress } from "./bindings/ExportProgress";
+export type { ExportProtection } from "./bindings/ExportProtection";
+export type { ExportReport } from "./bindings/ExportReport";
+export type { ExportRequest } from "./bindings/ExportRequest";
 export type { FileReport } from "./bindings/FileReport";
+export type { ImportOptions } from "./bindings/ImportOptions";
 export type { ImportPhase } from "./bindings/ImportPhase";
 export type { ImportProgress } from "./bindings/ImportProgress";
 export type { ImportReport } from "./bindings/ImportReport";
 export type { IpcError } from "./bindings/IpcError";
 export type { LedgerEntryView } from "./bindings/LedgerEntryView";
+export type { LedgerExportFormat } from "./bindings/LedgerExportFormat";
 export type { LedgerStatus } from "./bindings/LedgerStatus";
 export type { LoginFinished } from "./bindings/LoginFinished";
 export type { LoginOutcome } from "./bindings/LoginOutcome";
@@ -61,6 +80,13 @@ export type { ProtectionMode } from "./bindings/ProtectionMode";
 export type { RecordOverview } from "./bindings/RecordOverview";
 export type { RedirectKind } from "./bindings/RedirectKind";
 export type { RevocationOutcome } from "./bindings/RevocationOutcome";
+export type { SectionPreview } from "./bindings/SectionPreview";
+export type { SharedFile } from "./bindings/SharedFile";
+export type { ShareOutputs } from "./bindings/ShareOutputs";
+export type { SharePreview } from "./bindings/SharePreview";
+export type { ShareReport } from "./bindings/ShareReport";
+export type { ShareRequest } from "./bindings/ShareRequest";
+export type { ShareSelection } from "./bindings/ShareSelection";
 export type { SyncErrorItem } from "./bindings/SyncErrorItem";
 export type { SyncEvent } from "./bindings/SyncEvent";
 export type { SyncOutcome } from "./bindings/SyncOutcome";
@@ -68,6 +94,7 @@ export type { SyncReport } from "./bindings/SyncReport";
 export type { SyncRequest } from "./bindings/SyncRequest";
 export type { SyncSchedule } from "./bindings/SyncSchedule";
 export type { SyncStarted } from "./bindings/SyncStarted";
+export type { TypeCount } from "./bindings/TypeCount";
 export type { VaultState } from "./bindings/VaultState";
 export type { VaultStatus } from "./bindings/VaultStatus";
 export { isIpcError, toIpcError, type IpcResult } from "./errors";
@@ -104,14 +131,19 @@ export function chooseImportFiles(): Promise<IpcResult<string[]>> {
   return call("choose_import_files");
 }
 
-/** Imports the files; `onProgress` is called as the Rust side reports progress. */
+/**
+ * Imports the files; `onProgress` is called as the Rust side reports progress.
+ * An Ownchart export protected with a passphrase needs `options.passphrase`
+ * (codes `export_passphrase_required` / `export_passphrase_wrong` otherwise).
+ */
 export function importFiles(
   paths: string[],
   onProgress: (progress: ImportProgress) => void,
+  options: ImportOptions = { passphrase: null },
 ): Promise<IpcResult<ImportReport>> {
   const channel = new Channel<ImportProgress>();
   channel.onmessage = onProgress;
-  return call("import_files", { paths, onProgress: channel });
+  return call("import_files", { paths, options, onProgress: channel });
 }
 
 /** The audit & disclosure log, oldest entry first. */
@@ -212,6 +244,54 @@ export function syncSchedule(): Promise<IpcResult<SyncSchedule>> {
 /** Changes the schedule (`every_days` 1..365, or absent for none); resolves to the saved one. */
 export function syncSetSchedule(schedule: SyncSchedule): Promise<IpcResult<SyncSchedule>> {
   return call("sync_set_schedule", { schedule });
+}
+
+/**
+ * Opens the native save dialog (in Rust) for a complete record file; the suggested
+ * name ends in `.zip.age` when `encrypted`. Null means the patient cancelled.
+ */
+export function exportChoosePath(encrypted: boolean): Promise<IpcResult<string | null>> {
+  return call("export_choose_path", { encrypted });
+}
+
+/** Writes the complete record file; `onProgress` follows its phases. */
+export function exportStart(
+  request: ExportRequest,
+  onProgress: (progress: ExportProgress) => void,
+): Promise<IpcResult<ExportReport>> {
+  const channel = new Channel<ExportProgress>();
+  channel.onmessage = onProgress;
+  return call("export_start", { request, onProgress: channel });
+}
+
+/** What a share with this selection would hold: counts per category and the IPS sections. */
+export function sharePreview(selection: ShareSelection): Promise<IpcResult<SharePreview>> {
+  return call("share_preview", { selection });
+}
+
+/** Opens the native folder dialog (in Rust) for a share. Null means the patient cancelled. */
+export function shareChooseDir(): Promise<IpcResult<string | null>> {
+  return call("share_choose_dir");
+}
+
+/** Writes the share's files into a new folder inside `request.out_dir`, after its ledger entry. */
+export function shareCreate(request: ShareRequest): Promise<IpcResult<ShareReport>> {
+  return call("share_create", { request });
+}
+
+/**
+ * Deletes every record, token and key, after revoking portal access where it can;
+ * only the audit & disclosure log stays. `confirmation` must be `DELETE`. The Rust
+ * side asks once more in a native dialog: code `erase_cancelled` when the patient
+ * said no there.
+ */
+export function eraseEverything(confirmation: string): Promise<IpcResult<EraseReport>> {
+  return call("erase_everything", { confirmation });
+}
+
+/** Saves the log as CSV or JSON where the patient chooses (native dialog in Rust); null when cancelled. */
+export function ledgerExport(format: LedgerExportFormat): Promise<IpcResult<string | null>> {
+  return call("ledger_export", { format });
 }
 
 /** Stops listening to an event. */
