@@ -13,6 +13,7 @@ const report: ExportReport = {
   counts: [{ resource_type: "Observation", count: 300 }],
   sha256: "ab".repeat(32),
   ledger_seq: 7,
+  cloud_sync_folder: null,
 };
 
 function calls(path: IpcResult<string | null>, run?: ExportCalls["run"]): ExportCalls & { runs: ExportCalls["run"] } {

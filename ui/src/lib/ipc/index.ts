@@ -80,6 +80,7 @@ export type { ProtectionMode } from "./bindings/ProtectionMode";
 export type { RecordOverview } from "./bindings/RecordOverview";
 export type { RedirectKind } from "./bindings/RedirectKind";
 export type { RevocationOutcome } from "./bindings/RevocationOutcome";
+export type { SecretText } from "./bindings/SecretText";
 export type { SectionPreview } from "./bindings/SectionPreview";
 export type { SharedFile } from "./bindings/SharedFile";
 export type { ShareOutputs } from "./bindings/ShareOutputs";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   ALL_CATEGORY_KEYS,
+  baseUrlProblem,
   detailsProblems,
   emptyDetails,
   LABEL_MAX,
@@ -78,6 +79,24 @@ describe("share details", () => {
   });
 });
 
+describe("the link's hosting address", () => {
+  it("is optional, and otherwise an https address", () => {
+    expect(baseUrlProblem("")).toBeNull();
+    expect(baseUrlProblem(" https://files.example.org/shared/ ")).toBeNull();
+    expect(baseUrlProblem("http://files.example.org/")).toBe("The address must start with https://.");
+    expect(baseUrlProblem("file:///home/pat/x")).toBe("The address must start with https://.");
+    expect(baseUrlProblem("files.example.org")).toBe("Enter a full web address, starting with https://.");
+    expect(detailsProblems(details({ baseUrl: "ftp://x" })).baseUrl).toBeDefined();
+  });
+
+  it("is sent trimmed with a link, and not without one", () => {
+    const r = shareRequest(all, details({ baseUrl: " https://files.example.org/s/ " }), "/out");
+    expect(r.base_url).toBe("https://files.example.org/s/");
+    const noLink = { ips_bundle: true, html_summary: false, smart_health_link: false };
+    expect(shareRequest(all, details({ baseUrl: "https://x.org/", outputs: noLink }), "/out").base_url).toBeNull();
+  });
+});
+
 describe("shareRequest", () => {
   it("trims the texts and turns the expiry choice into days", () => {
     const r = shareRequest(all, details({ recipient: " Dr. Ada ", purpose: " Travel ", label: " Trip ", expiresInDays: "7" }), "/out");
@@ -90,6 +109,7 @@ describe("shareRequest", () => {
       label: "Trip",
       expires_in_days: 7,
       passcode: false,
+      base_url: null,
     });
   });
 

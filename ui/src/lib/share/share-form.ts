@@ -88,6 +88,8 @@ export interface DetailsForm {
   label: string;
   /** One of `EXPIRY_CHOICES`' days. */
   expiresInDays: string;
+  /** Where the patient will put the encrypted file (https); "" when not known yet. */
+  baseUrl: string;
 }
 
 export function emptyDetails(): DetailsForm {
@@ -97,10 +99,26 @@ export function emptyDetails(): DetailsForm {
     outputs: { ips_bundle: true, html_summary: true, smart_health_link: true },
     label: "",
     expiresInDays: "30",
+    baseUrl: "",
   };
 }
 
-export type DetailsField = "recipient" | "purpose" | "outputs" | "label";
+export type DetailsField = "recipient" | "purpose" | "outputs" | "label" | "baseUrl";
+
+/** A hosting address the link can point to: an https URL (a folder when it ends in `/`). */
+export function baseUrlProblem(url: string): string | null {
+  const trimmed = url.trim();
+  if (trimmed === "") {
+    return null;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    return "Enter a full web address, starting with https://.";
+  }
+  return parsed.protocol === "https:" && parsed.hostname !== "" ? null : "The address must start with https://.";
+}
 
 /** Every problem of step 2, by field (empty when it can go). */
 export function detailsProblems(form: DetailsForm): Partial<Record<DetailsField, string>> {
@@ -116,6 +134,10 @@ export function detailsProblems(form: DetailsForm): Partial<Record<DetailsField,
   }
   if (form.outputs.smart_health_link && [...form.label.trim()].length > LABEL_MAX) {
     problems.label = `Keep the label to ${LABEL_MAX} characters.`;
+  }
+  const url = form.outputs.smart_health_link ? baseUrlProblem(form.baseUrl) : null;
+  if (url) {
+    problems.baseUrl = url;
   }
   return problems;
 }
@@ -133,5 +155,6 @@ export function shareRequest(selection: SelectionForm, details: DetailsForm, out
     label: shl && details.label.trim() !== "" ? details.label.trim() : null,
     expires_in_days: shl && Number.isInteger(days) && days > 0 ? days : null,
     passcode: false,
+    base_url: shl && details.baseUrl.trim() !== "" ? details.baseUrl.trim() : null,
   };
 }

@@ -2,4 +2,16 @@
 import type { CategoryCount } from "./CategoryCount";
 import type { SectionPreview } from "./SectionPreview";
 
-export type SharePreview = { counts: Array<CategoryCount>, total: number, sections: Array<SectionPreview>, patient_name: string | null, };
+/**
+ * What a share will contain, before anything is written.
+ */
+export type SharePreview = { 
+/**
+ * Every category (zero or not), then "other", as the overview lists them.
+ */
+counts: Array<CategoryCount>, total: number, 
+/**
+ * The IPS sections that will be written: the required ones always (count 0
+ * means "no information"), the others when they have records.
+ */
+sections: Array<SectionPreview>, patient_name: string | null, };

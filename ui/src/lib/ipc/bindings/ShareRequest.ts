@@ -2,4 +2,39 @@
 import type { ShareOutputs } from "./ShareOutputs";
 import type { ShareSelection } from "./ShareSelection";
 
-export type ShareRequest = { selection: ShareSelection, recipient: string, purpose: string, out_dir: string, outputs: ShareOutputs, label: string | null, expires_in_days: number | null, passcode: boolean, };
+/**
+ * A share the patient confirmed.
+ */
+export type ShareRequest = { selection: ShareSelection, 
+/**
+ * Who receives it (required): recorded in the disclosure log.
+ */
+recipient: string, 
+/**
+ * Why (required): recorded in the disclosure log.
+ */
+purpose: string, 
+/**
+ * An existing folder; the share gets a new folder inside it.
+ */
+out_dir: string, outputs: ShareOutputs, 
+/**
+ * The SMART Health Link's label (at most 80 characters).
+ */
+label: string | null, 
+/**
+ * The SMART Health Link expires this many days from now.
+ */
+expires_in_days: number | null, 
+/**
+ * The link needs a passcode (flag `P`): the hosting service must enforce it.
+ */
+passcode: boolean, 
+/**
+ * Added to the contract: where the link will point, an `https://` URL. Ending
+ * in `/`, it is the folder the patient will upload the encrypted file to
+ * (its name is appended); otherwise it is used as is (the file's own URL,
+ * or with a passcode the manifest URL the hosting service gives). When
+ * absent, the link carries a placeholder and README.txt says what to do.
+ */
+base_url: string | null, };
