@@ -25,7 +25,10 @@ fn is_app_origin(url: &Url) -> bool {
     match (url.scheme(), url.host_str()) {
         ("tauri", Some("localhost")) => true,
         ("http" | "https", Some("tauri.localhost")) => true,
-        ("about", _) => url.as_str() == "about:blank",
+        // `about:srcdoc` is a frame whose content the app itself set (the share's
+        // printable summary, in a sandbox without scripts); a top-level page
+        // cannot be sent there, and it hands nothing to another origin.
+        ("about", _) => matches!(url.as_str(), "about:blank" | "about:srcdoc"),
         _ => false,
     }
 }
@@ -37,7 +40,12 @@ mod tests {
 
     #[test]
     fn only_app_origins_are_allowed() {
-        for ok in ["tauri://localhost/index.html", "http://tauri.localhost/"] {
+        for ok in [
+            "tauri://localhost/index.html",
+            "http://tauri.localhost/",
+            "about:blank",
+            "about:srcdoc",
+        ] {
             assert!(is_app_origin(&Url::parse(ok).unwrap()), "{ok}");
         }
         for bad in [
@@ -45,7 +53,9 @@ mod tests {
             "http://localhost:8080/",
             "file:///etc/passwd",
             "tauri://evil/",
-            "about:srcdoc",
+            "about:config",
+            "data:text/html,<p>x</p>",
+            "blob:https://evil.example/0",
         ] {
             assert!(!is_app_origin(&Url::parse(bad).unwrap()), "{bad}");
         }
