@@ -2,8 +2,9 @@
 //! app under Xvfb, driven through WebDriver. The native save, folder and
 //! confirmation dialogs are answered by debug-only hooks in the shell, like
 //! `OWNCHART_E2E_PICK_FILES`: `OWNCHART_E2E_PICK_DIR` (share-core's folder
-//! dialog), `OWNCHART_E2E_SAVE_DIR` (save dialogs answer `DIR/<suggested name>`)
-//! and `OWNCHART_E2E_CONFIRM=yes` (the erase's native confirmation).
+//! dialog), `OWNCHART_E2E_SAVE_PATH` (export-core's save dialogs) and
+//! `OWNCHART_E2E_CONFIRM=yes` (the erase's native confirmation, still to be
+//! added to the shell's `erase_everything`).
 //!
 //! DRAFT, not yet in `tests.rs`: it needs the export-core and share-core
 //! branches (their commands and the two hooks not written yet). Register it with
@@ -109,7 +110,10 @@ fn export_share_audit_and_delete_everything_in_the_real_app() {
             .env("OWNCHART_DATA_DIR", sb.data_dir())
             .env("OWNCHART_E2E_PICK_FILES", &file)
             .env("OWNCHART_E2E_PICK_DIR", &out)
-            .env("OWNCHART_E2E_SAVE_DIR", &out)
+            .env(
+                "OWNCHART_E2E_SAVE_PATH",
+                out.join("ownchart-export.zip.age"),
+            )
             .env("OWNCHART_E2E_CONFIRM", "yes")
             .stdout(Stdio::null())
             .spawn()
