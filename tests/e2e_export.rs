@@ -7,7 +7,7 @@
 //! added to the shell's `erase_everything`).
 //!
 //! DRAFT, not yet in `tests.rs`: it needs the export-core and share-core
-//! branches (their commands and the two hooks not written yet). Register it with
+//! branches (their commands; the confirmation hook is not written yet). Register it with
 //! `mod e2e_export;` after the merge.
 
 use std::path::Path;
