@@ -16,6 +16,8 @@ export class FilteredList<T> {
   scrollOffset = 0;
   /** Opaque to this class: the virtual list's measured sizes, for the same restore. */
   scrollCache: unknown = null;
+  /** How many rows the list had when `scrollCache` was taken (it only fits that many). */
+  scrollCacheRows = 0;
 
   readonly #fetch: (query: RecordQuery) => Promise<IpcResult<Page<T>>>;
   readonly #debounce: Debouncer;
@@ -74,6 +76,7 @@ export class FilteredList<T> {
     this.#applied = filters;
     this.scrollOffset = 0;
     this.scrollCache = null;
+    this.scrollCacheRows = 0;
     return this.pager.reset((cursor) => this.#fetch(toQuery(filters, cursor)));
   }
 }
