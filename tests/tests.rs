@@ -12,6 +12,7 @@ mod crash;
 mod directory;
 mod e2e;
 mod e2e_connect;
+mod e2e_records;
 mod fixtures;
 mod no_portal_password;
 mod plaintext;

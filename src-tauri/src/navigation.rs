@@ -25,7 +25,10 @@ fn is_app_origin(url: &Url) -> bool {
     match (url.scheme(), url.host_str()) {
         ("tauri", Some("localhost")) => true,
         ("http" | "https", Some("tauri.localhost")) => true,
-        ("about", _) => url.as_str() == "about:blank",
+        // about:srcdoc is a frame showing a record's sanitized narrative or HTML
+        // attachment (sandboxed, no scripts); WebKit asks about frames too. A
+        // top-level window can never navigate to it.
+        ("about", _) => url.as_str() == "about:blank" || url.as_str() == "about:srcdoc",
         _ => false,
     }
 }
@@ -37,7 +40,12 @@ mod tests {
 
     #[test]
     fn only_app_origins_are_allowed() {
-        for ok in ["tauri://localhost/index.html", "http://tauri.localhost/"] {
+        for ok in [
+            "tauri://localhost/index.html",
+            "http://tauri.localhost/",
+            "about:blank",
+            "about:srcdoc",
+        ] {
             assert!(is_app_origin(&Url::parse(ok).unwrap()), "{ok}");
         }
         for bad in [
@@ -45,7 +53,10 @@ mod tests {
             "http://localhost:8080/",
             "file:///etc/passwd",
             "tauri://evil/",
-            "about:srcdoc",
+            "about:srcdoc#x",
+            "about:config",
+            "javascript:alert(1)",
+            "data:text/html,x",
         ] {
             assert!(!is_app_origin(&Url::parse(bad).unwrap()), "{bad}");
         }
