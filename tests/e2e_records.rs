@@ -58,7 +58,11 @@ fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -220,7 +224,11 @@ fn browse_a_large_vault_timeline_filters_search_detail_category_and_chart() {
         Box::pin(async move {
             // Dashboard: the total, the panels, the connections.
             assert_eq!(text(c, "[data-testid=total-count]").await, all.to_string());
-            text(c, "[data-testid=dashboard-recent] [data-testid=record-line]").await;
+            text(
+                c,
+                "[data-testid=dashboard-recent] [data-testid=record-line]",
+            )
+            .await;
             text(c, "[data-testid=dashboard-connections]").await;
             save(c, "records-dashboard.png").await;
 
@@ -325,7 +333,9 @@ fn browse_a_large_vault_timeline_filters_search_detail_category_and_chart() {
             text(c, "[data-testid=detail-fields]").await;
             save(c, "records-detail.png").await;
             click(c, "[data-testid=detail-tab-json]").await;
-            assert!(text(c, "[data-testid=detail-json]").await.contains("resourceType"));
+            assert!(text(c, "[data-testid=detail-json]")
+                .await
+                .contains("resourceType"));
             click(c, "[data-testid=detail-tab-provenance]").await;
             text(c, "[data-testid=version-row]").await;
             // Back to the timeline, filters kept.
@@ -423,7 +433,10 @@ fn a_hostile_narrative_and_attachment_run_nothing_and_call_no_command() {
     let browser = sb.root.path().join("browser.sh");
     std::fs::write(
         &browser,
-        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", opened.display()),
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+            opened.display()
+        ),
     )
     .unwrap();
     #[cfg(unix)]
@@ -491,7 +504,10 @@ fn a_hostile_narrative_and_attachment_run_nothing_and_call_no_command() {
 
                 // Every link in both frames clicked for real: a web link asks first
                 // and opens nothing when refused; nothing else navigates.
-                for frame_css in ["[data-testid=narrative-frame]", "[data-testid=attachment-frame]"] {
+                for frame_css in [
+                    "[data-testid=narrative-frame]",
+                    "[data-testid=attachment-frame]",
+                ] {
                     let frame = c.find(Locator::Css(frame_css)).await.unwrap();
                     frame.enter_frame().await.unwrap();
                     let links = c.find_all(Locator::Css("a")).await.unwrap();
@@ -514,7 +530,11 @@ fn a_hostile_narrative_and_attachment_run_nothing_and_call_no_command() {
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 assert_eq!(js(c, "return document.title;").await, "Ownchart");
                 assert_eq!(
-                    js(c, "return document.querySelectorAll('pwned-marker').length;").await,
+                    js(
+                        c,
+                        "return document.querySelectorAll('pwned-marker').length;"
+                    )
+                    .await,
                     0
                 );
                 let during: Vec<String> = logged(&log)[before.len()..].to_vec();
@@ -562,8 +582,9 @@ fn a_hostile_narrative_and_attachment_run_nothing_and_call_no_command() {
     );
 }
 
-/// Proportional memory (PSS, kB) of a process and all its descendants, from /proc.
-fn tree_pss_kb(root: u32) -> (u64, u64, usize) {
+/// Proportional memory (PSS, kB) of a process and all its descendants, from
+/// /proc: the total PSS, the total RSS, and each process's name and PSS.
+fn tree_pss_kb(root: u32) -> (u64, u64, Vec<(String, u64)>) {
     let mut pids = vec![root];
     let mut i = 0;
     while i < pids.len() {
@@ -575,7 +596,11 @@ fn tree_pss_kb(root: u32) -> (u64, u64, usize) {
         {
             let children =
                 std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-            pids.extend(children.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+            pids.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok()),
+            );
         }
         i += 1;
     }
@@ -588,7 +613,8 @@ fn tree_pss_kb(root: u32) -> (u64, u64, usize) {
     };
     let (mut pss, mut rss) = (0, 0);
     for pid in &pids {
-        let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
         pss += field(&rollup, "Pss:");
         rss += field(&rollup, "Rss:");
     }
@@ -596,7 +622,7 @@ fn tree_pss_kb(root: u32) -> (u64, u64, usize) {
 }
 
 /// Starts the app on the vault, waits for it to settle, and measures it.
-fn idle_memory(sb: &Sandbox, empty_page: bool) -> (u64, u64, usize) {
+fn idle_memory(sb: &Sandbox, empty_page: bool) -> (u64, u64, Vec<(String, u64)>) {
     let mut cmd = Command::new(BIN);
     cmd.env("OWNCHART_DATA_DIR", sb.data_dir())
         .stdout(Stdio::null())
@@ -617,7 +643,7 @@ fn idle_memory(sb: &Sandbox, empty_page: bool) -> (u64, u64, usize) {
     // Let WebKit's processes go before the next start.
     std::thread::sleep(Duration::from_secs(3));
     samples.sort();
-    samples[samples.len() / 2]
+    samples.swap_remove(samples.len() / 2)
 }
 
 /// `cargo test --test tests e2e_records::idle_memory -- --ignored --nocapture`
@@ -636,7 +662,7 @@ fn idle_memory_of_the_app_vs_an_empty_page() {
     let (app_pss, app_rss, app_procs) = idle_memory(&sb, false);
     let ratio = app_pss as f64 / empty_pss.max(1) as f64;
     println!(
-        "idle memory, all processes: app {} MiB PSS ({} MiB RSS, {app_procs} processes) vs empty page {} MiB PSS ({} MiB RSS, {empty_procs} processes): {ratio:.2}×",
+        "idle memory, all processes: app {} MiB PSS ({} MiB RSS; MiB PSS each: {app_procs:?}) vs empty page {} MiB PSS ({} MiB RSS; {empty_procs:?}): {ratio:.2}×",
         app_pss / 1024,
         app_rss / 1024,
         empty_pss / 1024,

@@ -54,7 +54,7 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
     if std::env::var("OWNCHART_EMPTY_PAGE").is_ok_and(|v| v == "1") {
         return run_empty_page(context);
     }
-    let commands = tauri::generate_handler![
+    let commands = command_list(tauri::generate_handler![
         commands::vault::vault_status,
         commands::vault::create_vault,
         commands::vault::unlock_vault,
@@ -79,7 +79,7 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
         commands::sync::sync_history,
         commands::sync::sync_schedule,
         commands::sync::sync_set_schedule,
-    ];
+    ]);
     // Tests name a file in OWNCHART_IPC_LOG to see which commands the webview
     // called (names only); without it the handler is the plain command list.
     let ipc_log = ipc_log::IpcLog::from_env();
@@ -127,6 +127,14 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Names the type of the generated command handler, so it can be wrapped.
+fn command_list<F>(handler: F) -> F
+where
+    F: Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static,
+{
+    handler
 }
 
 /// Debug builds only: the same binary showing an empty page in a bare window
