@@ -611,14 +611,16 @@ fn tree_pss_kb(root: u32) -> (u64, u64, Vec<(String, u64)>) {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     };
-    let (mut pss, mut rss) = (0, 0);
+    let (mut pss, mut rss, mut each) = (0, 0, vec![]);
     for pid in &pids {
         let rollup =
             std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
         pss += field(&rollup, "Pss:");
         rss += field(&rollup, "Rss:");
+        each.push((name.trim().to_owned(), field(&rollup, "Pss:") / 1024));
     }
-    (pss, rss, pids.len())
+    (pss, rss, each)
 }
 
 /// Starts the app on the vault, waits for it to settle, and measures it.

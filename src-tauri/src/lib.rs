@@ -137,15 +137,15 @@ where
     handler
 }
 
-/// Debug builds only: the same binary showing an empty page in a bare window
-/// (no vault, no services, no plugins), the baseline the idle-memory benchmark
-/// compares the app with.
+/// Debug builds only: the same binary showing an empty page of its own origin
+/// (`ui/public/empty.html`, served like the app's pages) in a bare window (no
+/// vault, no services, no plugins): the baseline the idle-memory benchmark
+/// compares the app with. (`about:blank` would not do: WebKit shows it without
+/// starting a web process at all.)
 #[cfg(debug_assertions)]
 fn run_empty_page(mut context: tauri::Context<tauri::Wry>) -> ExitCode {
     for window in &mut context.config_mut().app.windows {
-        if let Ok(blank) = "about:blank".parse() {
-            window.url = tauri::WebviewUrl::External(blank);
-        }
+        window.url = tauri::WebviewUrl::App("empty.html".into());
     }
     match tauri::Builder::default().run(context) {
         Ok(()) => ExitCode::SUCCESS,
