@@ -6,6 +6,7 @@
 mod util;
 
 mod cli;
+mod config;
 mod connect;
 mod connect_cli;
 mod crash;
@@ -15,5 +16,6 @@ mod e2e_connect;
 mod fixtures;
 mod no_portal_password;
 mod plaintext;
+mod records;
 mod sync;
 mod sync_crash;

@@ -7,6 +7,7 @@ use ownchart_vault::VaultError;
 use crate::connect::ConnectError;
 use crate::directory::DirectoryError;
 use crate::import::ImportError;
+use crate::records::RecordsError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -24,6 +25,8 @@ pub enum CoreError {
     Directory(#[from] DirectoryError),
     #[error(transparent)]
     Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Records(#[from] RecordsError),
     #[error("The portal sent something that is not a FHIR resource.")]
     Malformed,
     #[error("{0}")]
@@ -43,6 +46,7 @@ impl CoreError {
             CoreError::Import(e) => e.code(),
             CoreError::Directory(e) => e.code(),
             CoreError::Connect(e) => e.code(),
+            CoreError::Records(e) => e.code(),
             CoreError::Malformed => "malformed",
             CoreError::Sync(_) => "sync_refused",
         }

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod error;
 pub mod import;
 pub mod overview;
+pub mod records;
 pub mod session;
 pub mod store;
 pub mod sync;

@@ -18,6 +18,7 @@ mod keyring_store;
 mod keys;
 mod ledger;
 mod open;
+mod records;
 mod sync;
 mod vault;
 
@@ -31,6 +32,10 @@ pub use keys::{Key, Passphrase};
 pub use ledger::{Ledger, LedgerEntry, LedgerVerification, NewLedgerEntry};
 pub use open::{
     create_with_keyring, create_with_passphrase, open_with_keyring, open_with_passphrase, Opened,
+};
+pub use records::{
+    category_facet, fts_query, source_facet, Position, RecordBody, RecordFilter, RecordIndex,
+    RecordRow, SeriesRow, ValuePoint, ValueRow, VersionRecord,
 };
 pub use sync::{OriginalRow, QuarantineRow, SyncPage, SyncQueryRecord, SyncRunRecord};
 pub use vault::{BatchMeta, BatchOutcome, ResourceRow, StoredResource, Vault};
