@@ -29,6 +29,9 @@ pub struct ValuePoint {
     pub flag: Option<String>,
 }
 
+/// How many values a series has in each unit.
+type UnitCounts = Vec<(Option<String>, u64)>;
+
 const POINT: &str = "resource_pk, label, date, value, unit, low, high, flag";
 
 fn point(r: &rusqlite::Row<'_>) -> rusqlite::Result<ValuePoint> {
@@ -47,7 +50,7 @@ fn point(r: &rusqlite::Row<'_>) -> rusqlite::Result<ValuePoint> {
 impl Vault {
     /// Every series (of `category`, or all), with its count and newest value.
     pub fn value_series(&self, category: Option<&str>) -> Result<Vec<SeriesRow>> {
-        let mut groups: Vec<(String, String, Vec<(Option<String>, u64)>)> = Vec::new();
+        let mut groups: Vec<(String, String, UnitCounts)> = Vec::new();
         {
             // Covered by the (category, code, date, unit) index: no row is read.
             let sql = match category {
