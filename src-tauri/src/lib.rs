@@ -98,6 +98,11 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             commands::import::import_files,
             commands::audit::ledger_entries,
             commands::audit::verify_ledger,
+            commands::audit::ledger_unlock,
+            commands::audit::ledger_export,
+            commands::export::export_choose_path,
+            commands::export::export_start,
+            commands::erase::erase_everything,
             commands::directory::directory_search,
             commands::directory::directory_sources,
             commands::directory::directory_add_source,
@@ -114,6 +119,15 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             commands::sync::sync_history,
             commands::sync::sync_schedule,
             commands::sync::sync_set_schedule,
+            commands::share::share_preview,
+            commands::share::share_choose_dir,
+            commands::share::share_create,
+            commands::integrator::integrator_account,
+            commands::integrator::integrator_save_account,
+            commands::integrator::integrator_remove_account,
+            commands::integrator::integrator_choose_certificate,
+            commands::integrator::integrator_directory_search,
+            commands::integrator::integrator_connect_start,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -19,7 +19,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/vault/0001_resources.sql")),
         M::up(include_str!("../migrations/vault/0002_connections.sql")),
         M::up(include_str!("../migrations/vault/0003_sync.sql")),
-        M::up(include_str!("../migrations/vault/0004_records.sql")),
+        M::up(include_str!("../migrations/vault/0004_integrator.sql")),
+        M::up(include_str!("../migrations/vault/0005_records.sql")),
     ])
 }
 
