@@ -25,6 +25,9 @@ import type { DirectorySourceView } from "./bindings/DirectorySourceView";
 import type { DisconnectReport } from "./bindings/DisconnectReport";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { IntegratorAccountInput } from "./bindings/IntegratorAccountInput";
+import type { IntegratorAccountView } from "./bindings/IntegratorAccountView";
+import type { IntegratorSearchResult } from "./bindings/IntegratorSearchResult";
 import type { LedgerEntryView } from "./bindings/LedgerEntryView";
 import type { LedgerStatus } from "./bindings/LedgerStatus";
 import type { LoginFinished } from "./bindings/LoginFinished";
@@ -58,6 +61,12 @@ export type { FileReport } from "./bindings/FileReport";
 export type { ImportPhase } from "./bindings/ImportPhase";
 export type { ImportProgress } from "./bindings/ImportProgress";
 export type { ImportReport } from "./bindings/ImportReport";
+export type { CertificateInput } from "./bindings/CertificateInput";
+export type { CertificateKind } from "./bindings/CertificateKind";
+export type { IntegratorAccountInput } from "./bindings/IntegratorAccountInput";
+export type { IntegratorAccountView } from "./bindings/IntegratorAccountView";
+export type { IntegratorEndpoint } from "./bindings/IntegratorEndpoint";
+export type { IntegratorSearchResult } from "./bindings/IntegratorSearchResult";
 export type { IpcError } from "./bindings/IpcError";
 export type { LedgerEntryView } from "./bindings/LedgerEntryView";
 export type { LedgerStatus } from "./bindings/LedgerStatus";
@@ -299,6 +308,36 @@ export function recordsDashboard(): Promise<IpcResult<Dashboard>> {
  */
 export function openExternalLink(url: string): Promise<IpcResult<null>> {
   return call("open_external_link", { url });
+}
+
+/** The integrator account (seeds 002, 003) as Settings shows it: never its token or key. */
+export function integratorAccount(): Promise<IpcResult<IntegratorAccountView>> {
+  return call("integrator_account");
+}
+
+/** Saves the integrator account; an empty device token keeps the saved one. */
+export function integratorSaveAccount(input: IntegratorAccountInput): Promise<IpcResult<IntegratorAccountView>> {
+  return call("integrator_save_account", { input });
+}
+
+/** Forgets the integrator account (its token and certificate). */
+export function integratorRemoveAccount(): Promise<IpcResult<IntegratorAccountView>> {
+  return call("integrator_remove_account");
+}
+
+/** Opens the native file dialog for a client certificate; null when the patient cancelled. */
+export function integratorChooseCertificate(): Promise<IpcResult<string | null>> {
+  return call("integrator_choose_certificate");
+}
+
+/** The integrator's directory for the same query (nothing is asked without an account). */
+export function integratorDirectorySearch(query: DirectoryQuery): Promise<IpcResult<IntegratorSearchResult>> {
+  return call("integrator_directory_search", { query });
+}
+
+/** Starts a sign-in at a partner portal through the integrator; finishes like `connectStart`. */
+export function integratorConnectStart(endpointId: string): Promise<IpcResult<LoginStarted>> {
+  return call("integrator_connect_start", { endpointId });
 }
 
 /** Stops listening to an event. */

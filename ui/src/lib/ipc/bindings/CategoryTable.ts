@@ -3,6 +3,6 @@ import type { CategoryRow } from "./CategoryRow";
 import type { Column } from "./Column";
 
 /**
- * A category view: the columns a clinician expects for that category, one row per record.
+ * A category view: the columns a clinician expects, one row per record.
  */
 export type CategoryTable = { category: string, label: string, columns: Array<Column>, rows: Array<CategoryRow>, next_cursor: string | null, total: number, };

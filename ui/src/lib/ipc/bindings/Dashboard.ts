@@ -2,4 +2,12 @@
 import type { RecordItem } from "./RecordItem";
 import type { SeriesSummary } from "./SeriesSummary";
 
-export type Dashboard = { latest_vitals: Array<SeriesSummary>, active_problems: Array<RecordItem>, active_medications: Array<RecordItem>, allergies: Array<RecordItem>, recent: Array<RecordItem>, total: number, };
+export type Dashboard = { 
+/**
+ * One per vital sign code, newest value.
+ */
+latest_vitals: Array<SeriesSummary>, active_problems: Array<RecordItem>, active_medications: Array<RecordItem>, allergies: Array<RecordItem>, 
+/**
+ * The 10 newest records.
+ */
+recent: Array<RecordItem>, total: number, };

@@ -4,4 +4,29 @@ import type { DetailField } from "./DetailField";
 import type { Provenance } from "./Provenance";
 import type { RecordItem } from "./RecordItem";
 
-export type RecordDetail = { item: RecordItem, title: string, fields: Array<DetailField>, narrative_html: string | null, attachments: Array<AttachmentView>, provenance: Provenance, raw_json: string, };
+export type RecordDetail = { 
+/**
+ * The timeline line of this record.
+ */
+item: RecordItem, 
+/**
+ * Heading, e.g. "Hemoglobin A1c".
+ */
+title: string, 
+/**
+ * Structured fields rendered by the display helpers.
+ */
+fields: Array<DetailField>, 
+/**
+ * `text.div` sanitized in Rust, as a complete document for a sandboxed iframe.
+ */
+narrative_html: string | null, 
+/**
+ * Addition: the http(s) links of the narrative (the sandboxed frame cannot
+ * follow them; the UI offers them, after confirmation, via `open_external_link`).
+ */
+narrative_links: Array<string>, attachments: Array<AttachmentView>, provenance: Provenance, 
+/**
+ * The stored JSON, pretty-printed.
+ */
+raw_json: string, };

@@ -4,4 +4,20 @@ import type { Flag } from "./Flag";
 /**
  * One line of the timeline (newest clinical date first; undated records last).
  */
-export type RecordItem = { key: string, resource_type: string, resource_id: string, category: string, category_label: string, date: string | null, summary: string, flag: Flag | null, status: string | null, source: string, source_label: string, };
+export type RecordItem = { 
+/**
+ * The record key: the resources table's `pk` as a decimal string.
+ */
+key: string, resource_type: string, resource_id: string, category: string, category_label: string, 
+/**
+ * Clinical date as stored (ISO 8601 date or instant).
+ */
+date: string | null, summary: string, flag: Flag | null, status: string | null, 
+/**
+ * `import` | `connection:<id>`.
+ */
+source: string, 
+/**
+ * Portal name, or "Imported file".
+ */
+source_label: string, };

@@ -3,4 +3,32 @@
 /**
  * Filters shared by the timeline, the category tables and the share selection.
  */
-export type RecordQuery = { categories: Array<string>, sources: Array<string>, from: string | null, to: string | null, text: string | null, cursor: string | null, limit: number, };
+export type RecordQuery = { 
+/**
+ * Category keys (`labs`, `medication_request`, ..., `other`); empty = all.
+ */
+categories: Array<string>, 
+/**
+ * `import` | `connection:<id>`; empty = all.
+ */
+sources: Array<string>, 
+/**
+ * YYYY-MM-DD inclusive (clinical date).
+ */
+from: string | null, 
+/**
+ * YYYY-MM-DD inclusive.
+ */
+to: string | null, 
+/**
+ * Full-text search over summary/display text and codes; words prefix-matched.
+ */
+text: string | null, 
+/**
+ * Opaque keyset cursor from the previous page; None = first page.
+ */
+cursor: string | null, 
+/**
+ * Page size; the core caps it at 500.
+ */
+limit: number, };

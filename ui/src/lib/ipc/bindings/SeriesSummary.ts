@@ -4,4 +4,16 @@ import type { Flag } from "./Flag";
 /**
  * One chartable series: an Observation code (labs or vitals) with numeric values.
  */
-export type SeriesSummary = { code: string, label: string, category: string, unit: string | null, count: number, latest_value: number | null, latest_date: string | null, latest_flag: Flag | null, };
+export type SeriesSummary = { 
+/**
+ * "system|code", e.g. "http://loinc.org|4548-4".
+ */
+code: string, label: string, 
+/**
+ * `labs` | `vitals`.
+ */
+category: string, 
+/**
+ * The normalized unit.
+ */
+unit: string | null, count: number, latest_value: number | null, latest_date: string | null, latest_flag: Flag | null, };
