@@ -25,9 +25,12 @@ fn is_app_origin(url: &Url) -> bool {
     match (url.scheme(), url.host_str()) {
         ("tauri", Some("localhost")) => true,
         ("http" | "https", Some("tauri.localhost")) => true,
-        // `about:srcdoc` is a frame whose content the app itself set (the share's
-        // printable summary, in a sandbox without scripts); a top-level page
-        // cannot be sent there, and it hands nothing to another origin.
+        // `about:blank` is an empty frame. `about:srcdoc` is a frame whose content
+        // the app itself set, in a sandbox without scripts: a record's sanitized
+        // narrative or HTML attachment, and the share's printable summary (WebKit
+        // asks about frames too). A top-level page cannot be sent there, and it
+        // hands nothing to another origin. Exact equality: `about:srcdoc#x` and
+        // the like stay refused.
         ("about", _) => matches!(url.as_str(), "about:blank" | "about:srcdoc"),
         _ => false,
     }
@@ -53,7 +56,10 @@ mod tests {
             "http://localhost:8080/",
             "file:///etc/passwd",
             "tauri://evil/",
+            "about:srcdoc#x",
             "about:config",
+            "javascript:alert(1)",
+            "data:text/html,x",
             "data:text/html,<p>x</p>",
             "blob:https://evil.example/0",
         ] {

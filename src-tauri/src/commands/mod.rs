@@ -5,7 +5,11 @@
 pub mod audit;
 pub mod connect;
 pub mod directory;
+pub mod erase;
+pub mod export;
 pub mod import;
+pub mod integrator;
 pub mod records;
+pub mod share;
 pub mod sync;
 pub mod vault;

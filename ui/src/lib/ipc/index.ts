@@ -8,6 +8,15 @@ import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
 import type { ApiCredentialsInput } from "./bindings/ApiCredentialsInput";
+import type { AttachmentContent } from "./bindings/AttachmentContent";
+import type { CategoryTable } from "./bindings/CategoryTable";
+import type { ChartSeries } from "./bindings/ChartSeries";
+import type { Dashboard } from "./bindings/Dashboard";
+import type { RecordDetail } from "./bindings/RecordDetail";
+import type { RecordQuery } from "./bindings/RecordQuery";
+import type { SeriesSummary } from "./bindings/SeriesSummary";
+import type { SourceView } from "./bindings/SourceView";
+import type { TimelinePage } from "./bindings/TimelinePage";
 import type { ConnectTarget } from "./bindings/ConnectTarget";
 import type { ConnectionView } from "./bindings/ConnectionView";
 import type { DirectoryQuery } from "./bindings/DirectoryQuery";
@@ -21,6 +30,9 @@ import type { ExportRequest } from "./bindings/ExportRequest";
 import type { ImportOptions } from "./bindings/ImportOptions";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { IntegratorAccountInput } from "./bindings/IntegratorAccountInput";
+import type { IntegratorAccountView } from "./bindings/IntegratorAccountView";
+import type { IntegratorSearchResult } from "./bindings/IntegratorSearchResult";
 import type { LedgerEntryView } from "./bindings/LedgerEntryView";
 import type { LedgerExportFormat } from "./bindings/LedgerExportFormat";
 import type { LedgerStatus } from "./bindings/LedgerStatus";
@@ -67,6 +79,12 @@ export type { ImportOptions } from "./bindings/ImportOptions";
 export type { ImportPhase } from "./bindings/ImportPhase";
 export type { ImportProgress } from "./bindings/ImportProgress";
 export type { ImportReport } from "./bindings/ImportReport";
+export type { CertificateInput } from "./bindings/CertificateInput";
+export type { CertificateKind } from "./bindings/CertificateKind";
+export type { IntegratorAccountInput } from "./bindings/IntegratorAccountInput";
+export type { IntegratorAccountView } from "./bindings/IntegratorAccountView";
+export type { IntegratorEndpoint } from "./bindings/IntegratorEndpoint";
+export type { IntegratorSearchResult } from "./bindings/IntegratorSearchResult";
 export type { IpcError } from "./bindings/IpcError";
 export type { LedgerEntryView } from "./bindings/LedgerEntryView";
 export type { LedgerExportFormat } from "./bindings/LedgerExportFormat";
@@ -98,6 +116,26 @@ export type { SyncStarted } from "./bindings/SyncStarted";
 export type { TypeCount } from "./bindings/TypeCount";
 export type { VaultState } from "./bindings/VaultState";
 export type { VaultStatus } from "./bindings/VaultStatus";
+export type { AttachmentContent } from "./bindings/AttachmentContent";
+export type { AttachmentKind } from "./bindings/AttachmentKind";
+export type { AttachmentView } from "./bindings/AttachmentView";
+export type { CategoryRow } from "./bindings/CategoryRow";
+export type { CategoryTable } from "./bindings/CategoryTable";
+export type { ChartPoint } from "./bindings/ChartPoint";
+export type { ChartSeries } from "./bindings/ChartSeries";
+export type { Column } from "./bindings/Column";
+export type { ColumnKind } from "./bindings/ColumnKind";
+export type { Dashboard } from "./bindings/Dashboard";
+export type { DetailField } from "./bindings/DetailField";
+export type { Flag } from "./bindings/Flag";
+export type { Provenance } from "./bindings/Provenance";
+export type { RecordDetail } from "./bindings/RecordDetail";
+export type { RecordItem } from "./bindings/RecordItem";
+export type { RecordQuery } from "./bindings/RecordQuery";
+export type { SeriesSummary } from "./bindings/SeriesSummary";
+export type { SourceView } from "./bindings/SourceView";
+export type { TimelinePage } from "./bindings/TimelinePage";
+export type { VersionView } from "./bindings/VersionView";
 export { isIpcError, toIpcError, type IpcResult } from "./errors";
 
 function call<T>(command: string, args?: InvokeArgs): Promise<IpcResult<T>> {
@@ -293,6 +331,94 @@ export function eraseEverything(confirmation: string): Promise<IpcResult<EraseRe
 /** Saves the log as CSV or JSON where the patient chooses (native dialog in Rust); null when cancelled. */
 export function ledgerExport(format: LedgerExportFormat): Promise<IpcResult<string | null>> {
   return call("ledger_export", { format });
+}
+
+/** One page of the timeline (newest first), with the number of records the filters match. */
+export function recordsTimeline(query: RecordQuery): Promise<IpcResult<TimelinePage>> {
+  return call("records_timeline", { query });
+}
+
+/** One page of a category's table: the columns a clinician expects, one row per record. */
+export function recordsCategory(category: string, query: RecordQuery): Promise<IpcResult<CategoryTable>> {
+  return call("records_category", { category, query });
+}
+
+/** Where the records came from (each portal, imported files), for the source filter. */
+export function recordsSources(): Promise<IpcResult<SourceView[]>> {
+  return call("records_sources");
+}
+
+/** Everything about one record: fields, sanitized narrative, attachments, provenance, JSON. */
+export function recordDetail(key: string): Promise<IpcResult<RecordDetail>> {
+  return call("record_detail", { key });
+}
+
+/** The pretty-printed JSON of one of the record's versions (an index into `provenance.versions`). */
+export function recordVersionJson(key: string, versionIndex: number): Promise<IpcResult<string>> {
+  return call("record_version_json", { key, versionIndex });
+}
+
+/** One attachment's content: sanitized HTML, text, or an image's bytes (never SVG). */
+export function recordAttachment(key: string, index: number): Promise<IpcResult<AttachmentContent>> {
+  return call("record_attachment", { key, index });
+}
+
+/** Saves a copy of an attachment where the patient chooses (native dialog, in Rust); null if cancelled. */
+export function recordAttachmentSave(key: string, index: number): Promise<IpcResult<string | null>> {
+  return call("record_attachment_save", { key, index });
+}
+
+/** The chartable lab and vital-sign series. */
+export function recordsSeries(): Promise<IpcResult<SeriesSummary[]>> {
+  return call("records_series");
+}
+
+/** Every value of one series (oldest first), in one unit, with reference ranges. */
+export function recordsChart(code: string): Promise<IpcResult<ChartSeries>> {
+  return call("records_chart", { code });
+}
+
+/** The dashboard: latest vitals, active problems and medications, allergies, recent records. */
+export function recordsDashboard(): Promise<IpcResult<Dashboard>> {
+  return call("records_dashboard");
+}
+
+/**
+ * Opens an http(s) link in the system browser (checked again in Rust). Ask the
+ * patient first: the link comes from a record, not from Ownchart.
+ */
+export function openExternalLink(url: string): Promise<IpcResult<null>> {
+  return call("open_external_link", { url });
+}
+
+/** The integrator account (seeds 002, 003) as Settings shows it: never its token or key. */
+export function integratorAccount(): Promise<IpcResult<IntegratorAccountView>> {
+  return call("integrator_account");
+}
+
+/** Saves the integrator account; an empty device token keeps the saved one. */
+export function integratorSaveAccount(input: IntegratorAccountInput): Promise<IpcResult<IntegratorAccountView>> {
+  return call("integrator_save_account", { input });
+}
+
+/** Forgets the integrator account (its token and certificate). */
+export function integratorRemoveAccount(): Promise<IpcResult<IntegratorAccountView>> {
+  return call("integrator_remove_account");
+}
+
+/** Opens the native file dialog for a client certificate; null when the patient cancelled. */
+export function integratorChooseCertificate(): Promise<IpcResult<string | null>> {
+  return call("integrator_choose_certificate");
+}
+
+/** The integrator's directory for the same query (nothing is asked without an account). */
+export function integratorDirectorySearch(query: DirectoryQuery): Promise<IpcResult<IntegratorSearchResult>> {
+  return call("integrator_directory_search", { query });
+}
+
+/** Starts a sign-in at a partner portal through the integrator; finishes like `connectStart`. */
+export function integratorConnectStart(endpointId: string): Promise<IpcResult<LoginStarted>> {
+  return call("integrator_connect_start", { endpointId });
 }
 
 /** Stops listening to an event. */

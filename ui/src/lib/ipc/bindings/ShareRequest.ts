@@ -37,4 +37,4 @@ passcode: boolean,
  * or with a passcode the manifest URL the hosting service gives). When
  * absent, the link carries a placeholder and README.txt says what to do.
  */
-base_url: string | null, };
+base_url?: string | null, };

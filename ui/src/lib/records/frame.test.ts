@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+
+import { escapeHtml, FRAME_CSP, FRAME_SANDBOX, frameDocument } from "./frame";
+
+const options = { stylesheet: "tauri://localhost/narrative.css", theme: null, title: "Narrative" };
+
+describe("frameDocument", () => {
+  it("puts the sanitized HTML in the body under a no-script policy", () => {
+    const doc = frameDocument("<p>Hello</p>", options);
+    expect(doc).toContain("<body><p>Hello</p></body>");
+    expect(doc).toContain(`http-equiv="Content-Security-Policy" content="${FRAME_CSP}"`);
+    expect(FRAME_CSP).toContain("script-src 'none'");
+    expect(FRAME_CSP).toContain("img-src data:");
+    expect(FRAME_CSP).not.toContain("http");
+  });
+
+  it("escapes the title and stylesheet it adds itself", () => {
+    const doc = frameDocument("", { ...options, title: '</title><script>x</script>', stylesheet: 'a"b' });
+    expect(doc).not.toContain("<script>");
+    expect(doc).toContain('href="a&quot;b"');
+  });
+
+  it("carries the patient's theme", () => {
+    expect(frameDocument("", { ...options, theme: "dark" })).toContain('<html lang="en" data-theme="dark">');
+    expect(frameDocument("", options)).toContain('<html lang="en">');
+  });
+
+  it("never lets the frame run scripts", () => {
+    expect(FRAME_SANDBOX.split(/\s+/)).not.toContain("allow-scripts");
+    expect(FRAME_SANDBOX.split(/\s+/)).not.toContain("allow-top-navigation");
+    expect(FRAME_SANDBOX.split(/\s+/)).not.toContain("allow-popups");
+  });
+
+  it("escapes text", () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  });
+});

@@ -1,0 +1,40 @@
+// The document a sandboxed frame shows for record content (a narrative, an HTML
+// attachment). The HTML was sanitized in Rust; this wrapper adds a second lock:
+// its own Content-Security-Policy that allows no script, no network and no
+// styles but the app's own narrative.css, on top of the frame's sandbox
+// (no allow-scripts) and the app's CSP the frame inherits.
+
+export const FRAME_CSP =
+  "default-src 'none'; script-src 'none'; object-src 'none'; img-src data:; style-src 'self'; font-src 'none'; connect-src 'none'; media-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'";
+
+export interface FrameOptions {
+  /** Absolute URL of narrative.css (same origin as the app). */
+  stylesheet: string;
+  /** The app's explicit theme, if the patient chose one. */
+  theme: "light" | "dark" | null;
+  /** The frame's title for screen readers (also the document's title). */
+  title: string;
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Escapes text for an HTML attribute or element. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+/** The full document for `srcdoc`. `sanitizedHtml` must come sanitized from Rust. */
+export function frameDocument(sanitizedHtml: string, options: FrameOptions): string {
+  const theme = options.theme ? ` data-theme="${options.theme}"` : "";
+  return (
+    `<!doctype html><html lang="en"${theme}><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="${FRAME_CSP}">` +
+    `<meta name="referrer" content="no-referrer">` +
+    `<title>${escapeHtml(options.title)}</title>` +
+    `<link rel="stylesheet" href="${escapeHtml(options.stylesheet)}">` +
+    `</head><body>${sanitizedHtml}</body></html>`
+  );
+}
+
+/** The sandbox of every frame showing record content: same origin (so the app can catch link clicks), never scripts. */
+export const FRAME_SANDBOX = "allow-same-origin";
