@@ -4,7 +4,7 @@ import type { AttachmentContent, AttachmentView } from "../ipc";
 import { attachmentTitle, imageDataUrl, isViewable } from "./attachments";
 
 function content(over: Partial<AttachmentContent>): AttachmentContent {
-  return { kind: "image", content_type: "image/png", html: null, text: null, data_base64: "iVBORw0KGgo=", ...over };
+  return { kind: "image", content_type: "image/png", html: null, text: null, data_base64: "iVBORw0KGgo=", links: [], ...over };
 }
 
 function view(over: Partial<AttachmentView>): AttachmentView {

@@ -2,7 +2,7 @@
 // attachment). The HTML was sanitized in Rust; this wrapper adds a second lock:
 // its own Content-Security-Policy that allows no script, no network and no
 // styles but the app's own narrative.css, on top of the frame's sandbox
-// (no allow-scripts) and the app's CSP the frame inherits.
+// (no flags at all) and the app's CSP the frame inherits.
 
 export const FRAME_CSP =
   "default-src 'none'; script-src 'none'; object-src 'none'; img-src data:; style-src 'self'; font-src 'none'; connect-src 'none'; media-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'";
@@ -36,5 +36,11 @@ export function frameDocument(sanitizedHtml: string, options: FrameOptions): str
   );
 }
 
-/** The sandbox of every frame showing record content: same origin (so the app can catch link clicks), never scripts. */
-export const FRAME_SANDBOX = "allow-same-origin";
+/**
+ * The sandbox of every frame showing record content: no flags at all (SECURITY.md
+ * TM-14). Without `allow-same-origin` the frame's origin is opaque, so even a
+ * script that slipped past the sanitizer and the CSPs could not reach the app's
+ * page or its IPC; the price is that the app cannot reach in either, which is
+ * why links are listed below the frame and its height is fixed.
+ */
+export const FRAME_SANDBOX = "";
