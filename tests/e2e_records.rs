@@ -166,6 +166,28 @@ async fn js(c: &Client, script: &str) -> serde_json::Value {
     c.execute(script, vec![]).await.unwrap()
 }
 
+/// Waits until a record frame shows `word`. The frame has an origin of its own
+/// (no sandbox flags), so the app's page cannot read it: WebDriver goes in.
+async fn frame_shows(c: &Client, frame_css: &str, word: &str) {
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < Duration::from_secs(60) {
+        if let Ok(frame) = c.find(Locator::Css(frame_css)).await {
+            frame.enter_frame().await.unwrap();
+            last = match c.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            c.enter_parent_frame().await.unwrap();
+            if last.contains(word) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{frame_css} never showed {word}: still {last:?} after 60 s");
+}
+
 async fn type_into(c: &Client, css: &str, text: &str) {
     let el = c
         .wait()
@@ -471,39 +493,35 @@ fn a_hostile_narrative_and_attachment_run_nothing_and_call_no_command() {
 
                 click(c, LINES).await;
                 text(c, "[data-testid=detail-title]").await;
-                // The narrative frame: sandboxed without scripts, loaded, its text there.
+                // The narrative frame: sandboxed with no flags at all, loaded, its text there.
                 let frame = c
                     .wait()
                     .at_most(Duration::from_secs(30))
                     .for_element(Locator::Css("[data-testid=narrative-frame]"))
                     .await
                     .unwrap();
-                let sandbox = frame.attr("sandbox").await.unwrap().unwrap_or_default();
-                assert!(!sandbox.contains("allow-scripts"), "{sandbox}");
-                until(
-                    c,
-                    "the narrative shown",
-                    &format!(
-                        "const d = document.querySelector('[data-testid=narrative-frame]').contentDocument;
-                         return d && d.body && d.body.textContent.includes('{HOSTILE_WORD}');"
-                    ),
-                )
-                .await;
+                let sandbox = frame.attr("sandbox").await.unwrap();
+                assert_eq!(
+                    sandbox.as_deref(),
+                    Some(""),
+                    "the frame's sandbox has no flags"
+                );
+                frame_shows(c, "[data-testid=narrative-frame]", HOSTILE_WORD).await;
+                // The app's page cannot reach into the frame's document.
+                assert_eq!(
+                    js(
+                        c,
+                        "return document.querySelector('[data-testid=narrative-frame]').contentDocument === null;"
+                    )
+                    .await,
+                    true
+                );
                 // The HTML attachment, in the same kind of frame.
                 click(c, "[data-testid=attachment-show]").await;
-                until(
-                    c,
-                    "the attachment shown",
-                    &format!(
-                        "const f = document.querySelector('[data-testid=attachment-frame]');
-                         const d = f && f.contentDocument;
-                         return d && d.body && d.body.textContent.includes('{HOSTILE_WORD}');"
-                    ),
-                )
-                .await;
+                frame_shows(c, "[data-testid=attachment-frame]", HOSTILE_WORD).await;
 
-                // Every link in both frames clicked for real: a web link asks first
-                // and opens nothing when refused; nothing else navigates.
+                // Every link in both frames clicked for real: none asks, opens or
+                // navigates anything, and the frame still shows the record.
                 for frame_css in [
                     "[data-testid=narrative-frame]",
                     "[data-testid=attachment-frame]",
@@ -515,6 +533,31 @@ fn a_hostile_narrative_and_attachment_run_nothing_and_call_no_command() {
                         let _ = link.click().await;
                     }
                     c.enter_parent_frame().await.unwrap();
+                    frame_shows(c, frame_css, HOSTILE_WORD).await;
+                }
+                assert_eq!(
+                    js(
+                        c,
+                        "return document.querySelectorAll('[data-testid=link-dialog][open]').length;"
+                    )
+                    .await,
+                    0,
+                    "a click inside a frame asked to open a link"
+                );
+
+                // Each frame's web link is listed below it (the javascript: one is
+                // not); it asks first and opens nothing when refused.
+                for frame_testid in ["narrative-frame", "attachment-frame"] {
+                    let list = format!("[data-testid=frame-links][data-frame={frame_testid}]");
+                    let buttons = c
+                        .find_all(Locator::Css(&format!(
+                            "{list} [data-testid=frame-link-open]"
+                        )))
+                        .await
+                        .unwrap();
+                    assert_eq!(buttons.len(), 1, "{frame_testid}: one web link listed");
+                    assert!(text(c, &list).await.contains("https://example.org/zyx"));
+                    click(c, &format!("{list} [data-testid=frame-link-open]")).await;
                     text(c, "[data-testid=link-dialog] [data-testid=link-host]").await;
                     assert_eq!(
                         text(c, "[data-testid=link-host]").await,
@@ -553,18 +596,11 @@ fn a_hostile_narrative_and_attachment_run_nothing_and_call_no_command() {
                 save(c, "records-hostile.png").await;
 
                 // A web link the patient confirms goes to the system browser.
-                let frame = c
-                    .find(Locator::Css("[data-testid=narrative-frame]"))
-                    .await
-                    .unwrap();
-                frame.enter_frame().await.unwrap();
-                c.find(Locator::Css("a[href^='https://example.org']"))
-                    .await
-                    .unwrap()
-                    .click()
-                    .await
-                    .unwrap();
-                c.enter_parent_frame().await.unwrap();
+                click(
+                    c,
+                    "[data-testid=frame-links][data-frame=narrative-frame] [data-testid=frame-link-open]",
+                )
+                .await;
                 click(c, "[data-testid=link-open]").await;
                 let start = Instant::now();
                 while !opened_file.exists() && start.elapsed() < Duration::from_secs(20) {

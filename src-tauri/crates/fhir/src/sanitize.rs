@@ -5,15 +5,16 @@
 //! lists, `a`, `img`), enforced by `ammonia`: no script or style elements (their
 //! content is dropped too), no event handlers or other unlisted attributes, no
 //! `style` attribute at all (so no CSS `url()` or `expression()`), no iframe,
-//! object, embed, form, input, base, meta or link, no SVG or MathML. Links keep
-//! only http, https and mailto targets, get `rel="noopener noreferrer"` and lose
-//! `target`. Images stay only as inline `data:` PNG, JPEG, GIF or WebP; any
+//! object, embed, form, input, base, meta or link, no SVG or MathML. Links lose
+//! their target altogether: inside the frame they are plain text, and their web
+//! addresses are handed to the UI, which lists them outside the frame to open
+//! in the system browser after the patient confirms. Images stay only as inline `data:` PNG, JPEG, GIF or WebP; any
 //! other image (a remote tracking pixel, SVG) is replaced by a visible
 //! "image not shown" note before cleaning, so no request ever leaves.
 //!
-//! The result is a complete document with its own Content-Security-Policy
-//! (`default-src 'none'; img-src data:; style-src 'unsafe-inline'`) for the UI
-//! to put in an `<iframe sandbox srcdoc>` without `allow-scripts`.
+//! The result is a fragment; the UI puts it into its own frame document (with
+//! a no-script Content-Security-Policy) in an `<iframe sandbox srcdoc>` with no
+//! sandbox flags at all.
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,9 +29,6 @@ pub struct Sanitized {
     pub html: String,
     pub links: Vec<String>,
 }
-
-/// The Content-Security-Policy of every sanitized document.
-pub const DOCUMENT_CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 const BLOCKED_IMAGE: &str = "[image not shown: images from the internet are blocked]";
 
@@ -125,14 +123,6 @@ pub fn allowed_image_src(src: &str) -> bool {
         })
 }
 
-/// A link target the document may keep.
-pub fn allowed_href(href: &str) -> bool {
-    let h = href.trim();
-    strip_prefix_ci(h, "https://").is_some()
-        || strip_prefix_ci(h, "http://").is_some()
-        || strip_prefix_ci(h, "mailto:").is_some()
-}
-
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
@@ -148,7 +138,7 @@ fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
 fn builder() -> Builder<'static> {
     let mut b = Builder::empty();
     let mut attrs: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
-    attrs.insert("a", ["href", "name"].into());
+    attrs.insert("a", ["name"].into());
     attrs.insert("img", ["src", "alt", "width", "height"].into());
     for cell in ["td", "th"] {
         attrs.insert(
@@ -169,14 +159,13 @@ fn builder() -> Builder<'static> {
         .clean_content_tags(DROP_WITH_CONTENT.iter().copied().collect())
         .tag_attributes(attrs)
         .generic_attributes(["title", "lang", "dir"].into())
-        .url_schemes(["http", "https", "mailto", "data"].into())
+        // `data:` only for images; links keep no target at all (see above).
+        .url_schemes(["data"].into())
         .url_relative(UrlRelative::Deny)
-        .link_rel(Some("noopener noreferrer"))
         .strip_comments(true)
         .attribute_filter(|element, attribute, value| match (element, attribute) {
-            ("a", "href") => allowed_href(value).then(|| value.trim().into()),
             ("img", "src") => allowed_image_src(value).then(|| value.trim().into()),
-            // `data:` is in the schemes only for images; nothing else may use it.
+            // Only an image may carry a `data:` URL.
             (_, _) if strip_prefix_ci(value.trim(), "data:").is_some() => None,
             _ => Some(value.into()),
         });
@@ -225,31 +214,6 @@ pub fn clean_fragment(input: &str) -> Sanitized {
         html: builder().clean(&prepared).to_string(),
         links,
     }
-}
-
-/// A complete, inert document for a sandboxed frame.
-pub fn sanitize_document(input: &str) -> Sanitized {
-    let fragment = clean_fragment(input);
-    Sanitized {
-        html: wrap(&fragment.html),
-        links: fragment.links,
-    }
-}
-
-/// The document around a sanitized body. `color-scheme` lets the system's
-/// light or dark colours apply even where the embedding page's policy (a
-/// `srcdoc` frame inherits it) keeps the inline style sheet from loading.
-fn wrap(body: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
-<meta http-equiv=\"Content-Security-Policy\" content=\"{DOCUMENT_CSP}\">\
-<meta name=\"color-scheme\" content=\"light dark\">\
-<style>body{{font:14px/1.5 system-ui,sans-serif;margin:8px;color:#1d2430;background:#fff;overflow-wrap:anywhere}}\
-table{{border-collapse:collapse}}td,th{{border:1px solid #c8ced8;padding:2px 6px;text-align:left;vertical-align:top}}\
-img{{max-width:100%}}a{{color:#1a56b0}}\
-@media (prefers-color-scheme:dark){{body{{color:#e4e8ef;background:#161a21}}td,th{{border-color:#3a4250}}a{{color:#8ab4f8}}}}</style>\
-</head><body>{body}</body></html>"
-    )
 }
 
 #[cfg(test)]

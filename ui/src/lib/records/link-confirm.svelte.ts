@@ -10,7 +10,7 @@ export interface PendingLink {
 }
 
 /**
- * The confirmation step: `request` takes a clicked link, a web link waits in
+ * The confirmation step: `request` takes a link to open, a web link waits in
  * `pending` until `confirm` (opens it in the system browser) or `cancel`.
  */
 export class LinkConfirm {
@@ -23,7 +23,7 @@ export class LinkConfirm {
     this.#open = open;
   }
 
-  /** Takes a click on a link; returns what it did so the caller can scroll to a fragment. */
+  /** Takes a link the patient asked to open; returns how it was classified. */
   request(href: string | null | undefined): LinkAction {
     const action = classifyLink(href);
     this.notice = null;

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { IpcResult } from "../ipc";
 import { LinkConfirm } from "./link-confirm.svelte";
-import { classifyLink } from "./links";
+import { classifyLink, listedLinks } from "./links";
 
 describe("classifyLink", () => {
   it("lets web links out, after confirmation", () => {
@@ -29,6 +29,25 @@ describe("classifyLink", () => {
 
   it("keeps links within the document", () => {
     expect(classifyLink("#section%202")).toEqual({ kind: "fragment", id: "section 2" });
+  });
+});
+
+describe("listedLinks", () => {
+  it("lists each web link once, with its host", () => {
+    expect(listedLinks(["https://example.org/a?b=1", "http://example.net:8080/x", "https://example.org/a?b=1"])).toEqual([
+      { url: "https://example.org/a?b=1", host: "example.org" },
+      { url: "http://example.net:8080/x", host: "example.net:8080" },
+    ]);
+  });
+
+  it("leaves out anything that is not a web address", () => {
+    expect(listedLinks(["javascript:alert(1)", "mailto:a@example.org", "/relative", "", "not a url"])).toEqual([]);
+  });
+
+  it("names the real host of a link that hides it, and still refuses to open it", () => {
+    const [link] = listedLinks(["https://bank.example@evil.example/"]);
+    expect(link?.host).toBe("evil.example");
+    expect(classifyLink(link?.url).kind).toBe("blocked");
   });
 });
 

@@ -1,7 +1,8 @@
-// What happens when the patient clicks a link inside a record's narrative or an
+// What happens when the patient asks to open a link of a record's narrative or an
 // HTML attachment. The record's author, not Ownchart, wrote the link: it never
 // navigates the app. Web links open in the system browser after the patient
-// confirms; links within the document scroll it; anything else is refused.
+// confirms; anything else is refused (a link within the document, `#id`, is
+// recognised but has nothing to do: the app cannot reach into the frame).
 
 export type LinkAction =
   | { kind: "external"; url: string; host: string }
@@ -32,4 +33,40 @@ export function classifyLink(href: string | null | undefined): LinkAction {
     return { kind: "blocked", reason: "This link hides its real address, so Ownchart does not open it." };
   }
   return { kind: "external", url: url.href, host: url.host };
+}
+
+/** A web link of record content, as listed below its frame. */
+export interface ListedLink {
+  /** The address as the back end found it in the document. */
+  url: string;
+  host: string;
+}
+
+/**
+ * The links to list below a frame, each once, with the host it goes to. The back
+ * end sends only http(s) links; anything else that arrives is left out rather
+ * than shown with a host it does not have. Whether a listed link may open is
+ * still `classifyLink`'s decision, when the patient asks.
+ */
+export function listedLinks(urls: readonly string[]): ListedLink[] {
+  const seen = new Set<string>();
+  const out: ListedLink[] = [];
+  for (const raw of urls) {
+    const url = raw.trim();
+    if (seen.has(url)) {
+      continue;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      continue;
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      continue;
+    }
+    seen.add(url);
+    out.push({ url, host: parsed.host });
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 
 use base64::Engine;
-use ownchart_fhir::sanitize::sanitize_document;
+use ownchart_fhir::sanitize::clean_fragment;
 use ownchart_vault::Vault;
 use serde_json::Value;
 
@@ -254,7 +254,7 @@ pub fn present(content_type: &str, data: &[u8]) -> AttachmentContent {
         // A binary file calling itself text or HTML is neither.
         (None, _) if data.contains(&0) => {}
         (None, AttachmentKind::Html) => {
-            let doc = sanitize_document(&String::from_utf8_lossy(data));
+            let doc = clean_fragment(&String::from_utf8_lossy(data));
             out.kind = AttachmentKind::Html;
             out.html = Some(doc.html);
             out.links = doc.links;

@@ -3,7 +3,7 @@
 //! attachments, where it came from (with its versions), and its raw JSON.
 
 use ownchart_fhir::display::{fields, title, Field};
-use ownchart_fhir::sanitize::sanitize_document;
+use ownchart_fhir::sanitize::clean_fragment;
 use ownchart_vault::Vault;
 use serde_json::Value;
 
@@ -53,7 +53,7 @@ pub fn detail(vault: &Vault, key: &str) -> Result<RecordDetail> {
         .and_then(|t| t.get("div"))
         .and_then(Value::as_str)
         .filter(|d| !d.trim().is_empty())
-        .map(sanitize_document);
+        .map(clean_fragment);
     let mut versions = vec![VersionView {
         version_id: body.version_id.clone(),
         last_updated: body.last_updated.clone(),

@@ -131,10 +131,10 @@ pub struct RecordDetail {
     pub title: String,
     /// Structured fields rendered by the display helpers.
     pub fields: Vec<DetailField>,
-    /// `text.div` sanitized in Rust, as a complete document for a sandboxed iframe.
+    /// `text.div` sanitized in Rust (links made inert), a fragment for the UI's sandboxed frame.
     pub narrative_html: Option<String>,
-    /// Addition: the http(s) links of the narrative (the sandboxed frame cannot
-    /// follow them; the UI offers them, after confirmation, via `open_external_link`).
+    /// The http(s) links of the narrative: inert inside the frame, listed by the UI
+    /// to open after confirmation via `open_external_link`.
     pub narrative_links: Vec<String>,
     pub attachments: Vec<AttachmentView>,
     pub provenance: Provenance,
@@ -188,13 +188,13 @@ pub struct AttachmentContent {
     /// Decided from the bytes (magic numbers), not only from the declared type.
     pub kind: AttachmentKind,
     pub content_type: String,
-    /// Html: sanitized in Rust (same policy as narratives), a complete document.
+    /// Html: sanitized in Rust (same policy as narratives), a fragment.
     pub html: Option<String>,
     /// Text (plain, xml, json shown as text; RTF converted to text).
     pub text: Option<String>,
     /// Image: png/jpeg/gif/webp only (never svg), shown as a data: URL.
     pub data_base64: Option<String>,
-    /// Addition: the http(s) links of an HTML attachment (see `narrative_links`).
+    /// The http(s) links of an HTML attachment (see `narrative_links`).
     pub links: Vec<String>,
 }
 
