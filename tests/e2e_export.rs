@@ -1,14 +1,9 @@
 //! End to end: export, share, the audit log and "Delete everything" in the real
 //! app under Xvfb, driven through WebDriver. The native save, folder and
 //! confirmation dialogs are answered by debug-only hooks in the shell, like
-//! `OWNCHART_E2E_PICK_FILES`: `OWNCHART_E2E_PICK_DIR` (share-core's folder
-//! dialog), `OWNCHART_E2E_SAVE_PATH` (export-core's save dialogs) and
-//! `OWNCHART_E2E_CONFIRM=yes` (the erase's native confirmation, still to be
-//! added to the shell's `erase_everything`).
-//!
-//! DRAFT, not yet in `tests.rs`: it needs the export-core and share-core
-//! branches (their commands; the confirmation hook is not written yet). Register it with
-//! `mod e2e_export;` after the merge.
+//! `OWNCHART_E2E_PICK_FILES`: `OWNCHART_E2E_PICK_DIR` (the share's folder),
+//! `OWNCHART_E2E_SAVE_PATH` (the export's and the log's save dialogs) and
+//! `OWNCHART_E2E_CONFIRM=yes` (the erase's native confirmation).
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -13,6 +13,7 @@ mod crash;
 mod directory;
 mod e2e;
 mod e2e_connect;
+mod e2e_export;
 mod e2e_records;
 mod erase;
 mod export_cli;
