@@ -98,6 +98,7 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
         commands::share::share_preview,
         commands::share::share_choose_dir,
         commands::share::share_create,
+        commands::share::share_open_summary,
         commands::integrator::integrator_account,
         commands::integrator::integrator_save_account,
         commands::integrator::integrator_remove_account,

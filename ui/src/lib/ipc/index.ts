@@ -318,6 +318,11 @@ export function shareCreate(request: ShareRequest): Promise<IpcResult<ShareRepor
   return call("share_create", { request });
 }
 
+/** Opens a share's printable summary in the system browser, to print or save as PDF. */
+export function shareOpenSummary(dir: string): Promise<IpcResult<null>> {
+  return call("share_open_summary", { dir });
+}
+
 /**
  * Deletes every record, token and key, after revoking portal access where it can;
  * only the audit & disclosure log stays. `confirmation` must be `DELETE`. The Rust
