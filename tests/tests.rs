@@ -6,12 +6,15 @@
 mod util;
 
 mod cli;
+mod config;
 mod connect;
 mod connect_cli;
 mod crash;
 mod directory;
 mod e2e;
 mod e2e_connect;
+mod e2e_export;
+mod e2e_records;
 mod erase;
 mod export_cli;
 mod e2e_integrator;
@@ -19,6 +22,7 @@ mod fixtures;
 mod integrator;
 mod no_portal_password;
 mod plaintext;
+mod records;
 mod share;
 mod sync;
 mod sync_crash;

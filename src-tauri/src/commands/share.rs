@@ -46,6 +46,28 @@ pub async fn share_create(
     state.blocking(move |s| Ok(s.share_create(&request)?)).await
 }
 
+/// Opens a share's printable summary in the system browser, where it prints or
+/// saves as PDF (a frame inside the webview cannot print on every platform).
+/// Only the summary file of a folder the app wrote: the name is fixed here.
+#[tauri::command]
+pub async fn share_open_summary(dir: String) -> IpcResult<()> {
+    let path = std::path::Path::new(&dir).join(SUMMARY_FILE);
+    if !path.is_file() {
+        return Err(IpcError::new(
+            "summary_missing",
+            "The printable summary is no longer in that folder.",
+        ));
+    }
+    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| {
+        IpcError::new(
+            "browser_unavailable",
+            format!("Could not open the summary in your browser: {e}"),
+        )
+    })
+}
+
+const SUMMARY_FILE: &str = "patient-summary.html";
+
 /// WebDriver cannot drive a native GTK dialog, so debug builds let the
 /// end-to-end test name the folder. Release builds never read this variable.
 fn e2e_override() -> Option<String> {

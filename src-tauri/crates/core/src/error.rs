@@ -8,6 +8,7 @@ use crate::connect::ConnectError;
 use crate::directory::DirectoryError;
 use crate::export::ExportError;
 use crate::import::ImportError;
+use crate::records::RecordsError;
 use crate::share::ShareError;
 use crate::integrator::IntegratorError;
 
@@ -28,6 +29,7 @@ pub enum CoreError {
     #[error(transparent)]
     Connect(#[from] ConnectError),
     #[error(transparent)]
+    Records(#[from] RecordsError),
     Integrator(#[from] IntegratorError),
     #[error("The portal sent something that is not a FHIR resource.")]
     Malformed,
@@ -54,6 +56,7 @@ impl CoreError {
             CoreError::Import(e) => e.code(),
             CoreError::Directory(e) => e.code(),
             CoreError::Connect(e) => e.code(),
+            CoreError::Records(e) => e.code(),
             CoreError::Integrator(e) => e.code(),
             CoreError::Malformed => "malformed",
             CoreError::Sync(_) => "sync_refused",

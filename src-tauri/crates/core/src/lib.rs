@@ -12,6 +12,7 @@ pub mod export;
 pub mod import;
 pub mod integrator;
 pub mod overview;
+pub mod records;
 pub mod session;
 pub mod share;
 pub mod store;

@@ -21,6 +21,7 @@ mod keyring_store;
 mod keys;
 mod ledger;
 mod open;
+mod records;
 mod select;
 mod restore;
 mod sync;
@@ -43,6 +44,10 @@ pub use ledger::{Ledger, LedgerEntry, LedgerVerification, NewLedgerEntry};
 pub use open::{
     create_with_keyring, create_with_keyring_keeping, create_with_passphrase,
     create_with_passphrase_keeping, open_with_keyring, open_with_passphrase, Opened,
+};
+pub use records::{
+    category_facet, fts_query, source_facet, Position, RecordBody, RecordFilter, RecordIndex,
+    RecordRow, SeriesRow, ValuePoint, ValueRow, VersionRecord,
 };
 pub use select::{ResourceHead, ResourceQuery};
 pub use restore::{RestoreOriginal, RestoreResource, RestoreVersion};
