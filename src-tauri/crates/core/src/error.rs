@@ -30,6 +30,7 @@ pub enum CoreError {
     Connect(#[from] ConnectError),
     #[error(transparent)]
     Records(#[from] RecordsError),
+    #[error(transparent)]
     Integrator(#[from] IntegratorError),
     #[error("The portal sent something that is not a FHIR resource.")]
     Malformed,

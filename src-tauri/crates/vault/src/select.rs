@@ -131,6 +131,7 @@ mod tests {
             sha256,
             raw_len: body.len(),
             raw_zstd,
+            index: Default::default(),
         }
     }
 

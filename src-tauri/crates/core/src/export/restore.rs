@@ -175,7 +175,7 @@ pub fn restore(
                     resource_id: meta.id.clone(),
                     version_id: meta.version_id.clone(),
                     last_updated: meta.last_updated.clone(),
-                    category: category(&meta.category),
+                    category: category(&meta.category).key(),
                     clinical_date: meta.clinical_date.clone(),
                     code: meta.code.clone(),
                     display: meta.display.clone(),
@@ -183,6 +183,9 @@ pub fn restore(
                     sha256,
                     raw_len: raw.len(),
                     raw_zstd,
+                    // Summary, search words and chart values are derived, so they
+                    // are rebuilt from the bytes rather than carried in the export.
+                    index: crate::records::index::index_of(category(&meta.category), raw),
                 },
             });
             if chunk.len() >= CHUNK {
@@ -350,10 +353,8 @@ fn check_hash(raw: &[u8], expected: &str) -> Result<[u8; 32], ()> {
     }
 }
 
-fn category(key: &str) -> &'static str {
-    ownchart_fhir::Category::from_key(key)
-        .unwrap_or(ownchart_fhir::Category::Other)
-        .key()
+fn category(key: &str) -> ownchart_fhir::Category {
+    ownchart_fhir::Category::from_key(key).unwrap_or(ownchart_fhir::Category::Other)
 }
 
 fn fhir_version(v: &str) -> &'static str {
