@@ -162,6 +162,33 @@ async fn until(c: &Client, what: &str, script: &str) -> serde_json::Value {
     panic!("{what}: still {last} after 60 s");
 }
 
+/// Clicks the first element matching `css` once it stops moving: a virtualized
+/// list re-renders its rows while a search or a scroll settles, and a row that
+/// was replaced between finding and clicking it makes the click fail.
+async fn click_settled(c: &Client, css: &str) {
+    let mut last = String::new();
+    for _ in 0..20 {
+        js(
+            c,
+            &format!(
+                "const e = document.querySelector('{css}');
+                 if (e) {{ e.closest('[role=list]')?.scrollTo(0, 0); e.scrollIntoView({{block: 'center'}}); }}
+                 return true;"
+            ),
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        match c.find(Locator::Css(css)).await {
+            Ok(el) => match el.click().await {
+                Ok(()) => return,
+                Err(e) => last = e.to_string(),
+            },
+            Err(e) => last = e.to_string(),
+        }
+    }
+    panic!("could not click {css}: {last}");
+}
+
 async fn js(c: &Client, script: &str) -> serde_json::Value {
     c.execute(script, vec![]).await.unwrap()
 }
@@ -348,8 +375,8 @@ fn browse_a_large_vault_timeline_filters_search_detail_category_and_chart() {
             .await;
             assert!(matching.as_u64().unwrap_or(0) > 0, "no line shows {word}");
 
-            // Detail of the first match.
-            click(c, LINES).await;
+            // Detail of the first match (the list was left scrolled: back to its top).
+            click_settled(c, LINES).await;
             let title = text(c, "[data-testid=detail-title]").await;
             assert!(!title.is_empty());
             text(c, "[data-testid=detail-fields]").await;
@@ -491,7 +518,7 @@ fn a_hostile_narrative_and_attachment_run_nothing_and_call_no_command() {
                 // The log works: the screens so far made their calls.
                 assert!(before.iter().any(|l| l == "records_timeline"), "{before:?}");
 
-                click(c, LINES).await;
+                click_settled(c, LINES).await;
                 text(c, "[data-testid=detail-title]").await;
                 // The narrative frame: sandboxed with no flags at all, loaded, its text there.
                 let frame = c

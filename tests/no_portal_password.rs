@@ -77,10 +77,13 @@ fn masked_inputs_are_only_the_vault_passphrase_and_api_secrets() {
         users,
         [
             "ApiCredentialsForm.svelte",
+            // The passphrase of an encrypted export, chosen or typed again to restore.
+            "ExportForm.svelte",
             "FirstRun.svelte",
             // The integrator's device token and a certificate file's password:
             // the app's own credentials with the integrator, not a portal's.
             "IntegratorForm.svelte",
+            "RestorePassphrase.svelte",
             "Unlock.svelte"
         ],
         "a new masked input needs a reason (never a portal password)"

@@ -7,7 +7,7 @@ export type AttachmentContent = {
  */
 kind: AttachmentKind, content_type: string, 
 /**
- * Html: sanitized in Rust (same policy as narratives), a complete document.
+ * Html: sanitized in Rust (same policy as narratives), a fragment.
  */
 html: string | null, 
 /**
@@ -19,6 +19,6 @@ text: string | null,
  */
 data_base64: string | null, 
 /**
- * Addition: the http(s) links of an HTML attachment (see `narrative_links`).
+ * The http(s) links of an HTML attachment (see `narrative_links`).
  */
 links: Array<string>, };

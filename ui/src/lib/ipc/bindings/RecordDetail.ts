@@ -18,12 +18,12 @@ title: string,
  */
 fields: Array<DetailField>, 
 /**
- * `text.div` sanitized in Rust, as a complete document for a sandboxed iframe.
+ * `text.div` sanitized in Rust (links made inert), a fragment for the UI's sandboxed frame.
  */
 narrative_html: string | null, 
 /**
- * Addition: the http(s) links of the narrative (the sandboxed frame cannot
- * follow them; the UI offers them, after confirmation, via `open_external_link`).
+ * The http(s) links of the narrative: inert inside the frame, listed by the UI
+ * to open after confirmation via `open_external_link`.
  */
 narrative_links: Array<string>, attachments: Array<AttachmentView>, provenance: Provenance, 
 /**
