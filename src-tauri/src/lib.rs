@@ -105,7 +105,7 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
         commands::integrator::integrator_choose_certificate,
         commands::integrator::integrator_directory_search,
         commands::integrator::integrator_connect_start,
-]);
+    ]);
     // Tests name a file in OWNCHART_IPC_LOG to see which commands the webview
     // called (names only); without it the handler is the plain command list.
     let ipc_log = ipc_log::IpcLog::from_env();

@@ -40,11 +40,7 @@ pub fn export(
     };
     let mut last = (ExportPhase::Preparing, u64::MAX);
     let report = session.export(&request, &mut |p| {
-        let percent = if p.total == 0 {
-            100
-        } else {
-            p.done * 100 / p.total
-        };
+        let percent = (p.done * 100).checked_div(p.total).unwrap_or(100);
         if !quiet && (p.phase, percent) != last {
             last = (p.phase, percent);
             eprint!("\r{:?}: {percent}%   ", p.phase);

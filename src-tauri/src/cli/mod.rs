@@ -20,10 +20,10 @@ use zeroize::Zeroize;
 use crate::error::IpcError;
 
 mod connect;
-mod share;
 mod erase;
 mod export;
 mod ledger;
+mod share;
 mod sync;
 
 #[derive(Debug, Parser)]

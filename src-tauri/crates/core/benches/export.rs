@@ -43,7 +43,11 @@ fn main() {
     let file = tmp.path().join("record.ndjson");
     std::fs::write(&file, Generator::new(1).ndjson(resources)).unwrap();
     session
-        .import(&[file.clone()], &ImportOptions::default(), &mut |_| {})
+        .import(
+            std::slice::from_ref(&file),
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
         .unwrap();
     std::fs::remove_file(&file).unwrap();
     let vault_mb = std::fs::metadata(tmp.path().join("data/vault.db"))

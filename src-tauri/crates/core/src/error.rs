@@ -8,9 +8,9 @@ use crate::connect::ConnectError;
 use crate::directory::DirectoryError;
 use crate::export::ExportError;
 use crate::import::ImportError;
+use crate::integrator::IntegratorError;
 use crate::records::RecordsError;
 use crate::share::ShareError;
-use crate::integrator::IntegratorError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {

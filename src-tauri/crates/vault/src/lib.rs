@@ -15,15 +15,15 @@ mod db;
 mod dump;
 mod error;
 mod header;
-mod kept;
 mod integrator;
+mod kept;
 mod keyring_store;
 mod keys;
 mod ledger;
 mod open;
 mod records;
-mod select;
 mod restore;
+mod select;
 mod sync;
 mod vault;
 
@@ -33,11 +33,11 @@ pub use datadir::{DataDir, DirLock, DirState};
 pub use dump::{DumpOriginal, DumpResource, DumpVersion};
 pub use error::{Result, VaultError};
 pub use header::Protection;
+pub use integrator::{IntegratorAccountRecord, IntegratorCertificate, IntegratorLink};
 pub use kept::{
     destroy_vault, keep_ledger_alone, kept_ledger_protection, open_kept_ledger,
     set_kept_ledger_aside, KeptLedger,
 };
-pub use integrator::{IntegratorAccountRecord, IntegratorCertificate, IntegratorLink};
 pub use keyring_store::KeyringStore;
 pub use keys::{Key, Passphrase};
 pub use ledger::{Ledger, LedgerEntry, LedgerVerification, NewLedgerEntry};
@@ -49,7 +49,7 @@ pub use records::{
     category_facet, fts_query, source_facet, Position, RecordBody, RecordFilter, RecordIndex,
     RecordRow, SeriesRow, ValuePoint, ValueRow, VersionRecord,
 };
-pub use select::{ResourceHead, ResourceQuery};
 pub use restore::{RestoreOriginal, RestoreResource, RestoreVersion};
+pub use select::{ResourceHead, ResourceQuery};
 pub use sync::{OriginalRow, QuarantineRow, SyncPage, SyncQueryRecord, SyncRunRecord};
 pub use vault::{BatchMeta, BatchOutcome, ResourceRow, StoredResource, Vault};

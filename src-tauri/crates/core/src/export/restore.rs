@@ -161,7 +161,7 @@ pub fn restore(
             chunk.clear();
             Ok(())
         };
-        for_each_pair::<CurrentLine>(&v, &path, &mut |line, meta| {
+        for_each_pair::<CurrentLine, _>(&v, &path, &mut |line, meta| {
             let raw = exact(line, meta.exact.as_deref());
             check_hash(raw, &meta.sha256)
                 .map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
@@ -201,7 +201,7 @@ pub fn restore(
     for c in &v.manifest.versions {
         let path = layout::versions(&layout::safe_name(&c.resource_type));
         let mut chunk = Vec::with_capacity(CHUNK);
-        for_each_pair::<VersionLine>(&v, &path, &mut |line, meta| {
+        for_each_pair::<VersionLine, _>(&v, &path, &mut |line, meta| {
             let raw = exact(line, meta.exact.as_deref());
             let sha256 = check_hash(raw, &meta.sha256)
                 .map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
@@ -233,7 +233,7 @@ pub fn restore(
     for c in &v.manifest.originals {
         let path = layout::originals(&layout::safe_name(&c.resource_type));
         let mut chunk = Vec::with_capacity(CHUNK);
-        for_each_pair::<OriginalLine>(&v, &path, &mut |line, meta| {
+        for_each_pair::<OriginalLine, _>(&v, &path, &mut |line, meta| {
             let raw = exact(line, meta.exact.as_deref());
             let sha256 = check_hash(raw, &meta.sha256)
                 .map_err(|_| bad(format!("a record in {path} does not match its hash")))?;
@@ -291,11 +291,11 @@ pub fn restore(
 
 /// Calls `f` with each line of a data file and the matching line of its
 /// restore file, read side by side.
-fn for_each_pair<T: serde::de::DeserializeOwned>(
-    v: &Verified,
-    path: &str,
-    f: &mut dyn FnMut(&[u8], &T) -> Result<(), ExportError>,
-) -> Result<(), ExportError> {
+fn for_each_pair<T, F>(v: &Verified, path: &str, f: &mut F) -> Result<(), ExportError>
+where
+    T: serde::de::DeserializeOwned,
+    F: FnMut(&[u8], &T) -> Result<(), ExportError>,
+{
     let damaged = |detail: String| ExportError::Tampered {
         file: v.file.clone(),
         detail,

@@ -240,7 +240,7 @@ fn a_plain_export_restores_every_row_byte_for_byte() {
     assert_eq!(bundle["entry"].as_array().unwrap().len(), 431);
 
     let mut fresh = vault(tmp.path(), "fresh");
-    let r = restore_into(&mut fresh, &[out.clone()], None).unwrap();
+    let r = restore_into(&mut fresh, std::slice::from_ref(&out), None).unwrap();
     assert_eq!((r.added, r.resources), (431, 431));
     same_rows(&source.vault, &fresh.vault);
     // Restoring again changes nothing.
@@ -270,13 +270,13 @@ fn an_encrypted_export_needs_its_passphrase_and_refuses_any_change() {
             .code()
     };
     assert_eq!(
-        code(restore_into(&mut fresh, &[out.clone()], None)),
+        code(restore_into(&mut fresh, std::slice::from_ref(&out), None)),
         "export_passphrase_required"
     );
     assert_eq!(
         code(restore_into(
             &mut fresh,
-            &[out.clone()],
+            std::slice::from_ref(&out),
             Some("wrong horse")
         )),
         "export_passphrase_wrong"

@@ -1,5 +1,5 @@
 //! Building the derived data of rows stored before it existed (a vault created
-//! before migration 0004): the core reads each body and computes its
+//! before migration 0005): the core reads each body and computes its
 //! [`RecordIndex`]; rows are done in batches, one transaction each, so an
 //! interrupted backfill resumes where it stopped.
 
@@ -75,7 +75,7 @@ impl Vault {
         Ok(done)
     }
 
-    /// Puts the vault back in the state a vault from before migration 0004 is
+    /// Puts the vault back in the state a vault from before migration 0005 is
     /// in after migrating (no summaries, search words or chart values, the
     /// backfill due), so tests can check the backfill through the public API.
     #[doc(hidden)]
