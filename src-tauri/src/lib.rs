@@ -189,7 +189,7 @@ fn wire_deep_links(app: &mut tauri::App, connector: Arc<Connector>) -> tauri::Re
     // (MimeType), the NSIS/MSI installers' registry keys, the macOS bundle's
     // Info.plist. Only a copy that no installer set up registers at start-up.
     #[cfg(any(target_os = "linux", windows))]
-    if needs_runtime_registration(app, &links) {
+    if needs_runtime_registration(app, links) {
         if let Err(e) = links.register_all() {
             eprintln!("ownchart: could not register the ownchart:// link handler: {e}");
         }
