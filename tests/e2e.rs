@@ -194,10 +194,11 @@ fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
         click(&c, "[data-testid=nav-settings]").await;
         let mode = text(&c, "[data-testid=protection-mode]").await;
         assert!(mode.to_lowercase().contains("keyring"), "{mode}");
-        let ledger = text(&c, "[data-testid=ledger-status]").await;
-        assert!(ledger.starts_with("Intact"), "{ledger}");
         let png = screenshot(&c).await;
         std::fs::write(out.join("vault-settings.png"), &png).unwrap();
+        click(&c, "[data-testid=nav-audit]").await;
+        let ledger = text(&c, "[data-testid=ledger-status]").await;
+        assert!(ledger.starts_with("Intact"), "{ledger}");
 
         c.close().await.unwrap();
     });

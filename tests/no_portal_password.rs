@@ -1,7 +1,8 @@
 //! SECURITY.md O-02 and TM-08, structurally: Ownchart never asks for or sends a
 //! portal password. The app's code uses no OAuth password grant (ROPC), and the
-//! only masked inputs in the UI are the vault passphrase and patient-generated
-//! API secrets, both through the one `PasswordField` component. (The project's
+//! only masked inputs in the UI are the vault passphrase, patient-generated API
+//! secrets and the integrator account's credentials, all through the one
+//! `PasswordField` component. (The project's
 //! own portal, which tests sign in to, is the portal: it is not scanned.)
 
 use std::path::{Path, PathBuf};
@@ -77,6 +78,9 @@ fn masked_inputs_are_only_the_vault_passphrase_and_api_secrets() {
         [
             "ApiCredentialsForm.svelte",
             "FirstRun.svelte",
+            // The integrator's device token and a certificate file's password:
+            // the app's own credentials with the integrator, not a portal's.
+            "IntegratorForm.svelte",
             "Unlock.svelte"
         ],
         "a new masked input needs a reason (never a portal password)"

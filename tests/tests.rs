@@ -6,6 +6,7 @@
 mod util;
 
 mod cli;
+mod config;
 mod connect;
 mod connect_cli;
 mod crash;
@@ -13,9 +14,17 @@ mod directory;
 mod e2e;
 mod e2e_about;
 mod e2e_connect;
+mod e2e_export;
+mod e2e_records;
+mod erase;
+mod export_cli;
+mod e2e_integrator;
 mod fixtures;
+mod integrator;
 mod no_portal_password;
 mod plaintext;
+mod records;
+mod share;
 mod release_config;
 mod sync;
 mod sync_crash;

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod deep_link;
 mod demo_portal;
 pub mod error;
+mod ipc_log;
 mod navigation;
 mod state;
 
@@ -48,6 +49,67 @@ pub fn main_entry() -> ExitCode {
 }
 
 fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
+    let context = tauri::generate_context!();
+    #[cfg(debug_assertions)]
+    if std::env::var("OWNCHART_EMPTY_PAGE").is_ok_and(|v| v == "1") {
+        return run_empty_page(context);
+    }
+    let commands = command_list(tauri::generate_handler![
+        commands::vault::vault_status,
+        commands::vault::create_vault,
+        commands::vault::unlock_vault,
+        commands::records::record_overview,
+        commands::records::records_timeline,
+        commands::records::records_category,
+        commands::records::records_sources,
+        commands::records::record_detail,
+        commands::records::record_version_json,
+        commands::records::record_attachment,
+        commands::records::record_attachment_save,
+        commands::records::records_series,
+        commands::records::records_chart,
+        commands::records::records_dashboard,
+        commands::records::open_external_link,
+        commands::import::choose_import_files,
+        commands::import::import_files,
+        commands::audit::ledger_entries,
+        commands::audit::verify_ledger,
+        commands::audit::ledger_unlock,
+        commands::audit::ledger_export,
+        commands::export::export_choose_path,
+        commands::export::export_start,
+        commands::erase::erase_everything,
+        commands::directory::directory_search,
+        commands::directory::directory_sources,
+        commands::directory::directory_add_source,
+        commands::directory::directory_remove_source,
+        commands::connect::connect_start,
+        commands::connect::connect_cancel,
+        commands::connect::connect_api_credentials,
+        commands::connect::connections_list,
+        commands::connect::connection_reconnect,
+        commands::connect::connection_disconnect,
+        commands::sync::sync_start,
+        commands::sync::sync_cancel,
+        commands::sync::sync_active,
+        commands::sync::sync_history,
+        commands::sync::sync_schedule,
+        commands::sync::sync_set_schedule,
+        commands::share::share_preview,
+        commands::share::share_choose_dir,
+        commands::share::share_create,
+        commands::share::share_open_summary,
+        commands::about::about_info,
+        commands::integrator::integrator_account,
+        commands::integrator::integrator_save_account,
+        commands::integrator::integrator_remove_account,
+        commands::integrator::integrator_choose_certificate,
+        commands::integrator::integrator_directory_search,
+        commands::integrator::integrator_connect_start,
+]);
+    // Tests name a file in OWNCHART_IPC_LOG to see which commands the webview
+    // called (names only); without it the handler is the plain command list.
+    let ipc_log = ipc_log::IpcLog::from_env();
     let result = tauri::Builder::default()
         // Single-instance first: a second launch (e.g. the OS handing over an
         // ownchart:// link) is forwarded to the running app instead of starting.
@@ -78,35 +140,41 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             wire_deep_links(app, connector)?;
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::vault::vault_status,
-            commands::vault::create_vault,
-            commands::vault::unlock_vault,
-            commands::records::record_overview,
-            commands::import::choose_import_files,
-            commands::import::import_files,
-            commands::audit::ledger_entries,
-            commands::audit::verify_ledger,
-            commands::directory::directory_search,
-            commands::directory::directory_sources,
-            commands::directory::directory_add_source,
-            commands::directory::directory_remove_source,
-            commands::connect::connect_start,
-            commands::connect::connect_cancel,
-            commands::connect::connect_api_credentials,
-            commands::connect::connections_list,
-            commands::connect::connection_reconnect,
-            commands::connect::connection_disconnect,
-            commands::sync::sync_start,
-            commands::sync::sync_cancel,
-            commands::sync::sync_active,
-            commands::sync::sync_history,
-            commands::sync::sync_schedule,
-            commands::sync::sync_set_schedule,
-            commands::about::about_info,
-        ])
-        .run(tauri::generate_context!());
+        .invoke_handler(move |invoke| {
+            if let Some(log) = &ipc_log {
+                log.record(invoke.message.command());
+            }
+            commands(invoke)
+        })
+        .run(context);
     match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ownchart: the window could not start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Names the type of the generated command handler, so it can be wrapped.
+fn command_list<F>(handler: F) -> F
+where
+    F: Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static,
+{
+    handler
+}
+
+/// Debug builds only: the same binary showing an empty page of its own origin
+/// (`ui/public/empty.html`, served like the app's pages) in a bare window (no
+/// vault, no services, no plugins): the baseline the idle-memory benchmark
+/// compares the app with. (`about:blank` would not do: WebKit shows it without
+/// starting a web process at all.)
+#[cfg(debug_assertions)]
+fn run_empty_page(mut context: tauri::Context<tauri::Wry>) -> ExitCode {
+    for window in &mut context.config_mut().app.windows {
+        window.url = tauri::WebviewUrl::App("empty.html".into());
+    }
+    match tauri::Builder::default().run(context) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ownchart: the window could not start: {e}");

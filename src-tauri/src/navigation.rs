@@ -25,7 +25,13 @@ fn is_app_origin(url: &Url) -> bool {
     match (url.scheme(), url.host_str()) {
         ("tauri", Some("localhost")) => true,
         ("http" | "https", Some("tauri.localhost")) => true,
-        ("about", _) => url.as_str() == "about:blank",
+        // `about:blank` is an empty frame. `about:srcdoc` is a frame whose content
+        // the app itself set, in a sandbox without scripts: a record's sanitized
+        // narrative or HTML attachment, and the share's printable summary (WebKit
+        // asks about frames too). A top-level page cannot be sent there, and it
+        // hands nothing to another origin. Exact equality: `about:srcdoc#x` and
+        // the like stay refused.
+        ("about", _) => matches!(url.as_str(), "about:blank" | "about:srcdoc"),
         _ => false,
     }
 }
@@ -37,7 +43,12 @@ mod tests {
 
     #[test]
     fn only_app_origins_are_allowed() {
-        for ok in ["tauri://localhost/index.html", "http://tauri.localhost/"] {
+        for ok in [
+            "tauri://localhost/index.html",
+            "http://tauri.localhost/",
+            "about:blank",
+            "about:srcdoc",
+        ] {
             assert!(is_app_origin(&Url::parse(ok).unwrap()), "{ok}");
         }
         for bad in [
@@ -45,7 +56,12 @@ mod tests {
             "http://localhost:8080/",
             "file:///etc/passwd",
             "tauri://evil/",
-            "about:srcdoc",
+            "about:srcdoc#x",
+            "about:config",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "data:text/html,<p>x</p>",
+            "blob:https://evil.example/0",
         ] {
             assert!(!is_app_origin(&Url::parse(bad).unwrap()), "{bad}");
         }

@@ -20,6 +20,10 @@ use zeroize::Zeroize;
 use crate::error::IpcError;
 
 mod connect;
+mod share;
+mod erase;
+mod export;
+mod ledger;
 mod sync;
 
 #[derive(Debug, Parser)]
@@ -45,13 +49,50 @@ pub struct Cli {
 pub enum Command {
     /// Create a new vault (keyring-protected unless --passphrase-stdin is given).
     Init(Common),
-    /// Import FHIR R4 Bundle JSON or NDJSON files into the vault.
+    /// Import FHIR R4 Bundle JSON or NDJSON files into the vault, or restore an
+    /// Ownchart export (.zip, or .zip.age with --passphrase-file).
     Import {
         #[command(flatten)]
         common: Common,
         /// The files to import.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// A file whose first line is the passphrase of an encrypted export.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Export the complete record: a zip of FHIR NDJSON per type (every stored
+    /// version), one FHIR Bundle, attachments and a manifest; encrypted as an
+    /// age file (`age -d` opens it) unless --plaintext is given.
+    Export {
+        #[command(flatten)]
+        common: Common,
+        /// The file to write (it is written whole, or not at all).
+        #[arg(long)]
+        out: PathBuf,
+        /// A file whose first line is the passphrase to encrypt the export with.
+        #[arg(long, conflicts_with = "plaintext")]
+        passphrase_file: Option<PathBuf>,
+        /// Write an unencrypted zip: anyone who gets the file can read it.
+        #[arg(long)]
+        plaintext: bool,
+    },
+    /// The audit & disclosure log: show it, verify its hash chain (exit 1 when
+    /// broken), or save it as CSV or JSON. Works after an erase too.
+    Ledger {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        action: Option<LedgerAction>,
+    },
+    /// Delete everything: revoke every portal connection, delete the vault, its
+    /// key, caches and unfinished exports. The audit log is kept.
+    Erase {
+        #[command(flatten)]
+        common: Common,
+        /// Confirm: without it nothing is deleted.
+        #[arg(long)]
+        yes: bool,
     },
     /// Show the vault's state, protection mode and records counted by category.
     Status(Common),
@@ -110,15 +151,35 @@ pub enum Command {
         #[arg(long, value_parser = ["clinical", "payer"])]
         kind: Option<String>,
     },
+    /// Share records with a clinician: a FHIR document (International Patient
+    /// Summary), a printable HTML page and a SMART Health Link (encrypted file,
+    /// link and QR code), written into a new folder inside --out. The share is
+    /// recorded in the disclosure log before the files are put in place.
+    Share(share::ShareArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerAction {
+    /// Every entry, oldest first (the default).
+    Show,
+    /// Walk the hash chain; exit 1 when it is broken.
+    Verify,
+    /// Save the log with its hashes.
+    Export {
+        #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct Common {
     /// Print machine-readable JSON.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
     /// Read the vault passphrase from the first line of standard input.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub passphrase_stdin: bool,
 }
 
@@ -141,15 +202,20 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
         | Command::Status(c)
         | Command::Connections(c)
         | Command::Import { common: c, .. }
+        | Command::Export { common: c, .. }
+        | Command::Ledger { common: c, .. }
+        | Command::Erase { common: c, .. }
         | Command::Connect { common: c, .. }
         | Command::Sync { common: c, .. }
-        | Command::Directory { common: c, .. } => c,
+        | Command::Directory { common: c, .. }
+        | Command::Share(share::ShareArgs { common: c, .. }) => c,
     };
     match execute(cli, command, common) {
         Ok(output) => {
             print(common.json, &output);
             match &output {
                 Output::Sync(reports) => sync_exit_code(reports),
+                Output::LedgerStatus(s) if !s.intact => ExitCode::FAILURE,
                 _ => ExitCode::SUCCESS,
             }
         }
@@ -177,6 +243,14 @@ enum Output {
     Connections(Vec<ConnectionView>),
     Directory(DirectorySearchResult),
     Sync(Vec<ownchart_core::sync::SyncReport>),
+    Share(share::ShareOutput),
+    Export(ownchart_core::export::ExportReport),
+    Erase(ownchart_core::erase::EraseReport),
+    LedgerEntries(Vec<ownchart_core::audit::LedgerEntryView>),
+    LedgerStatus(ownchart_core::audit::LedgerStatus),
+    LedgerSaved {
+        saved: String,
+    },
     Error {
         error: IpcError,
     },
@@ -213,8 +287,19 @@ fn execute(cli: &Cli, command: &Command, common: &Common) -> Result<Output, IpcE
             };
             Ok(Output::Status { status, overview })
         }
-        Command::Import { files, .. } => {
+        Command::Import {
+            files,
+            passphrase_file,
+            ..
+        } => {
             unlock_for_work(&mut session, passphrase)?;
+            let options = ImportOptions {
+                passphrase: passphrase_file
+                    .as_deref()
+                    .map(export::read_passphrase_file)
+                    .transpose()?,
+                ..ImportOptions::default()
+            };
             let mut last_file = u32::MAX;
             let mut progress = |p: &ownchart_core::import::ImportProgress| {
                 let checking = p.phase == ownchart_core::import::ImportPhase::Checking;
@@ -223,8 +308,44 @@ fn execute(cli: &Cli, command: &Command, common: &Common) -> Result<Output, IpcE
                     eprintln!("[{}/{}] {}", p.file_index + 1, p.files_total, p.file);
                 }
             };
-            let report = session.import(files, &ImportOptions::default(), &mut progress)?;
+            let report = session.import(files, &options, &mut progress)?;
             Ok(Output::Import(report))
+        }
+        Command::Export {
+            out,
+            passphrase_file,
+            plaintext,
+            ..
+        } => {
+            unlock_for_work(&mut session, passphrase)?;
+            Ok(Output::Export(export::export(
+                &mut session,
+                out,
+                passphrase_file.as_deref(),
+                *plaintext,
+                common.json,
+            )?))
+        }
+        Command::Ledger { action, .. } => {
+            ledger::open(&mut session, passphrase)?;
+            match action {
+                None | Some(LedgerAction::Show) => {
+                    Ok(Output::LedgerEntries(ledger::show(&session)?))
+                }
+                Some(LedgerAction::Verify) => Ok(Output::LedgerStatus(ledger::verify(&session)?)),
+                Some(LedgerAction::Export { format, out }) => {
+                    ledger::export(&session, format, out)?;
+                    Ok(Output::LedgerSaved {
+                        saved: out.display().to_string(),
+                    })
+                }
+            }
+        }
+        Command::Erase { yes, .. } => {
+            if *yes {
+                unlock_for_work(&mut session, passphrase)?;
+            }
+            Ok(Output::Erase(erase::erase(session, *yes)?))
         }
         Command::Connect {
             target,
@@ -267,6 +388,10 @@ fn execute(cli: &Cli, command: &Command, common: &Common) -> Result<Output, IpcE
                     page_size: *page_size,
                 },
             )?))
+        }
+        Command::Share(args) => {
+            unlock_for_work(&mut session, passphrase)?;
+            Ok(Output::Share(share::share(&mut session, args)?))
         }
         Command::Directory { query, kind, .. } => {
             let dir = session.data_dir().to_owned();
@@ -394,6 +519,12 @@ fn human(output: &Output) -> String {
             .join("\n"),
         Output::Directory(result) => connect::describe_directory(result),
         Output::Sync(reports) => sync::describe(reports),
+        Output::Share(output) => share::describe(output),
+        Output::Export(r) => export::describe(r),
+        Output::Erase(r) => erase::describe(r),
+        Output::LedgerEntries(entries) => ledger::describe_entries(entries),
+        Output::LedgerStatus(s) => ledger::describe_status(s),
+        Output::LedgerSaved { saved } => format!("Audit log saved to {saved}"),
         Output::Error { error } => error.message.clone(),
     }
 }

@@ -21,7 +21,10 @@ pub async fn choose_import_files(app: AppHandle) -> IpcResult<Vec<String>> {
         app.dialog()
             .file()
             .set_title("Import health records")
-            .add_filter("FHIR records (JSON, NDJSON)", &["json", "ndjson", "jsonl"])
+            .add_filter(
+                "FHIR records or an Ownchart export",
+                &["json", "ndjson", "jsonl", "zip", "age"],
+            )
             .blocking_pick_files()
     })
     .await
@@ -38,8 +41,11 @@ pub async fn choose_import_files(app: AppHandle) -> IpcResult<Vec<String>> {
 pub async fn import_files(
     state: State<'_, AppState>,
     paths: Vec<String>,
+    options: Option<ImportOptions>,
     on_progress: Channel<ImportProgress>,
 ) -> IpcResult<ImportReport> {
+    // `options.passphrase` opens an encrypted Ownchart export among the files.
+    let options = options.unwrap_or_default();
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     state
         .blocking(move |s| {
@@ -47,7 +53,7 @@ pub async fn import_files(
                 // A closed channel only means the window went away; the import goes on.
                 let _ = on_progress.send(p.clone());
             };
-            Ok(s.import(&paths, &ImportOptions::default(), &mut report)?)
+            Ok(s.import(&paths, &options, &mut report)?)
         })
         .await
 }

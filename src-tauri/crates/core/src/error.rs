@@ -6,7 +6,11 @@ use ownchart_vault::VaultError;
 
 use crate::connect::ConnectError;
 use crate::directory::DirectoryError;
+use crate::export::ExportError;
 use crate::import::ImportError;
+use crate::records::RecordsError;
+use crate::share::ShareError;
+use crate::integrator::IntegratorError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -24,10 +28,19 @@ pub enum CoreError {
     Directory(#[from] DirectoryError),
     #[error(transparent)]
     Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Records(#[from] RecordsError),
+    Integrator(#[from] IntegratorError),
     #[error("The portal sent something that is not a FHIR resource.")]
     Malformed,
     #[error("{0}")]
     Sync(String),
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Export(ExportError),
+    #[error("To delete everything, type {expected} exactly.")]
+    ConfirmationMismatch { expected: &'static str },
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;
@@ -43,8 +56,14 @@ impl CoreError {
             CoreError::Import(e) => e.code(),
             CoreError::Directory(e) => e.code(),
             CoreError::Connect(e) => e.code(),
+            CoreError::Records(e) => e.code(),
+            CoreError::Integrator(e) => e.code(),
             CoreError::Malformed => "malformed",
             CoreError::Sync(_) => "sync_refused",
+            CoreError::Share(ShareError::Vault(e)) => vault_code(e),
+            CoreError::Share(e) => e.code(),
+            CoreError::Export(e) => e.code(),
+            CoreError::ConfirmationMismatch { .. } => "confirmation_mismatch",
         }
     }
 }
@@ -59,6 +78,7 @@ fn vault_code(e: &VaultError) -> &'static str {
         VaultError::InUse => "in_use",
         VaultError::AlreadyExists => "vault_exists",
         VaultError::NotFound => "vault_not_found",
+        VaultError::LedgerLocked => "ledger_locked",
         VaultError::Io(_) => "io",
         _ => "vault",
     }

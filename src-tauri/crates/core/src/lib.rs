@@ -6,10 +6,15 @@ pub mod audit;
 pub mod clock;
 pub mod connect;
 pub mod directory;
+pub mod erase;
 pub mod error;
+pub mod export;
 pub mod import;
+pub mod integrator;
 pub mod overview;
+pub mod records;
 pub mod session;
+pub mod share;
 pub mod store;
 pub mod sync;
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use ownchart_vault::{self as vault, DataDir, DirLock, DirState, KeyringStore, Opened, Passphrase};
 
 use crate::audit::{LedgerEntryView, LedgerStatus};
-use crate::import::{self, ImportOptions, ImportProgress, ImportReport};
+use crate::import::{ImportOptions, ImportProgress, ImportReport};
 use crate::overview::{ProtectionMode, RecordOverview, VaultState, VaultStatus};
 use crate::{CoreError, Result};
 
@@ -40,11 +40,13 @@ impl SessionConfig {
 }
 
 pub struct Session {
-    dir: DataDir,
-    keyring: KeyringStore,
-    opened: Option<Opened>,
+    pub(crate) dir: DataDir,
+    pub(crate) keyring: KeyringStore,
+    pub(crate) opened: Option<Opened>,
+    /// The audit log an erase kept, open without a vault (see `erase`).
+    pub(crate) kept: Option<vault::KeptLedger>,
     /// Why the last unlock failed, shown on the recovery screen.
-    unlock_failure: Option<String>,
+    pub(crate) unlock_failure: Option<String>,
     keyring_available: Option<bool>,
     // Held for the life of the session: one writer per data folder.
     _lock: DirLock,
@@ -61,10 +63,13 @@ impl Session {
             keyring: KeyringStore::new(&config.keyring_service),
             dir,
             opened: None,
+            kept: None,
             unlock_failure: None,
             keyring_available: None,
             _lock: lock,
         };
+        // An erase a killed process left is finished before anything else.
+        crate::erase::resume(&mut session)?;
         if let DirState::Present(vault::Protection::Keyring) = session.dir.inspect()? {
             // A failure is remembered and shown as the recovery screen, not raised.
             let _ = session.unlock(None);
@@ -115,13 +120,7 @@ impl Session {
         if !matches!(self.dir.inspect()?, DirState::Empty) {
             return Err(CoreError::VaultExists);
         }
-        let opened = match (mode, passphrase) {
-            (ProtectionMode::Keyring, _) => vault::create_with_keyring(&self.dir, &self.keyring)?,
-            (ProtectionMode::Passphrase, Some(pass)) => {
-                vault::create_with_passphrase(&self.dir, &pass)?
-            }
-            (ProtectionMode::Passphrase, None) => return Err(CoreError::PassphraseRequired),
-        };
+        let opened = self.create_opened(mode, passphrase)?;
         self.opened = Some(opened);
         self.unlock_failure = None;
         self.status()
@@ -171,22 +170,36 @@ impl Session {
         progress: &mut dyn FnMut(&ImportProgress),
     ) -> Result<ImportReport> {
         let opened = self.opened.as_mut().ok_or(CoreError::VaultLocked)?;
-        Ok(import::import_files(
+        // Ownchart exports among the files are restored; the rest is imported.
+        crate::export::import_all(
             &mut opened.vault,
             &mut opened.ledger,
             paths,
             options,
             progress,
-        )?)
+        )
     }
 
+    /// The audit log, also when there is no vault (after an erase).
     pub fn ledger_entries(&self) -> Result<Vec<LedgerEntryView>> {
-        let entries = self.opened()?.ledger.entries()?;
-        Ok(entries.into_iter().map(LedgerEntryView::from).collect())
+        let Some(ledger) = self.current_ledger()? else {
+            return Ok(Vec::new());
+        };
+        Ok(ledger
+            .entries()?
+            .into_iter()
+            .map(LedgerEntryView::from)
+            .collect())
     }
 
     pub fn verify_ledger(&self) -> Result<LedgerStatus> {
-        Ok(LedgerStatus::from(self.opened()?.ledger.verify()?))
+        Ok(match self.current_ledger()? {
+            Some(ledger) => LedgerStatus::from(ledger.verify()?),
+            None => LedgerStatus::from(vault::LedgerVerification::Intact {
+                entries: 0,
+                head: None,
+            }),
+        })
     }
 
     pub fn opened_mut(&mut self) -> Result<&mut Opened> {

@@ -13,8 +13,9 @@ pub fn connection_source(connection_id: &str) -> String {
     format!("connection:{connection_id}")
 }
 
-/// The vault row of one resource: its indexed fields (from `extract`) and its
-/// exact bytes, hashed and compressed. Every way in (import, sync, a login's
+/// The vault row of one resource: its indexed fields (from `extract`), its
+/// summary, search words and chart values (`records::index`), and its exact
+/// bytes, hashed and compressed. Every way in (import, sync, a login's
 /// Patient) builds rows here.
 pub fn row(
     f: &ownchart_fhir::Extracted<'_>,
@@ -37,6 +38,7 @@ pub fn row(
         sha256,
         raw_len: raw.len(),
         raw_zstd,
+        index: crate::records::index::index_of(f.category, raw),
     })
 }
 

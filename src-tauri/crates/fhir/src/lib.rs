@@ -3,7 +3,9 @@
 //! raw bytes, readers for Bundle and NDJSON files that keep every resource's bytes
 //! exactly as received, telling R4 from DSTU2, and the client side of SMART on
 //! FHIR (a capped HTTP client, discovery, PKCE, authorize and callback, tokens),
-//! and the conversion of DSTU2 resources to R4 (`dstu2`).
+//! the conversion of DSTU2 resources to R4 (`dstu2`), display helpers that turn
+//! resources into the words a patient reads (`display`), and the sanitizer that
+//! makes untrusted narrative HTML inert (`sanitize`).
 //!
 //! The raw JSON is the source of truth; nothing here builds a `serde_json::Value`
 //! on the hot path (a borrowed, typed parse is ~5× faster, see the benchmark).
@@ -13,12 +15,14 @@
 mod base_url;
 pub mod category;
 pub mod depth;
+pub mod display;
 pub mod dstu2;
 pub mod error;
 pub mod extract;
 pub mod file;
 pub mod http;
 pub mod read;
+pub mod sanitize;
 pub mod search;
 pub mod secret;
 pub mod smart;

@@ -20,6 +20,9 @@ pub struct PortalConfig {
     /// Grant fewer scopes than asked: only the types in [`FEWER_SCOPE_TYPES`], so an app
     /// can be tested against a portal that narrows what it may read.
     pub grant_fewer_scopes: bool,
+    /// Also run the OneRecord-style integrator simulator (seeds 002, 003) in front of
+    /// this portal ([`crate::RunningPortal::integrator`]).
+    pub integrator: Option<crate::integrator::IntegratorConfig>,
 }
 
 /// The only resource types granted when [`PortalConfig::grant_fewer_scopes`] is set (R4
@@ -50,6 +53,7 @@ impl Default for PortalConfig {
             port: None,
             include_patient_in_client_credentials: true,
             grant_fewer_scopes: false,
+            integrator: None,
         }
     }
 }

@@ -10,7 +10,9 @@
 //! gzip. Records can also come from DSTU2 Bundle files ([`PortalUser::from_dstu2_bundle`])
 //! and change at run time ([`RunningPortal::revise`]). Fault injection
 //! ([`Faults`]) reproduces what goes wrong with real portals, and [`PortalStats`] lets
-//! tests see what an app did. [`person`] is the scripted "person at the browser".
+//! tests see what an app did. With [`PortalConfig::integrator`] it also simulates a
+//! OneRecord-style integrator in front of it (directory, redirector, integrator
+//! tokens, sync and asynchronous queries, optional mutual TLS: [`Integrator`]). [`person`] is the scripted "person at the browser".
 //!
 //! ```no_run
 //! # fn main() -> ownchart_portal::Result<()> {
@@ -28,6 +30,7 @@ mod error;
 mod faults;
 mod flavor;
 mod http;
+mod integrator;
 pub mod person;
 mod running;
 mod secret;
@@ -38,6 +41,10 @@ pub use auth::credentials::ApiCredentials;
 pub use config::{ClientRegistration, Lifetimes, PortalConfig, PortalUser, FEWER_SCOPE_TYPES};
 pub use error::{PortalError, Result};
 pub use faults::{Elsewhere, Faults, HugePage, NextElsewhere, ServerErrors, TooManyRequests};
+pub use integrator::{
+    Integrator, IntegratorConfig, IntegratorStats, PemPair, ServerTls, SimEndpoint, TestPki,
+    RESOURCE_NAMES,
+};
 pub use running::{Portal, RunningPortal};
 pub use secret::Secret;
 pub use stats::{FhirRequest, PortalStats, QueryParams, Revocation, TokenKind, TokenRequestCounts};

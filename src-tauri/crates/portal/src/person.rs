@@ -1,7 +1,8 @@
 //! The scripted person at the system browser. Given the authorize URL an app opened, it
 //! does over HTTP what a person does in the browser: loads the page, fills in the sign-in
 //! form (reading the form's action and hidden fields from the HTML), allows or denies on
-//! the consent page, and reads where the portal sends the browser back to. [`deliver`]
+//! the consent page, and reads where the portal sends the browser back to (following
+//! redirects between web pages, such as an integrator's redirector). [`deliver`]
 //! then hands that address to the app the way the OS would: `ownchart://` links to a
 //! command (the app binary), loopback `http://127.0.0.1` addresses by fetching them.
 //!
@@ -60,9 +61,17 @@ pub async fn log_in(
     let mut url = Url::parse(authorize_url).map_err(|_| PersonError::BadUrl)?;
     let mut response = client.get(url.clone()).send().await.map_err(http_error)?;
     let mut signed_in_once = false;
-    for _ in 0..8 {
+    for _ in 0..12 {
         if response.status().is_redirection() {
-            return location(&url, &response);
+            let next = location(&url, &response)?;
+            if is_app_return(&next) {
+                return Ok(next);
+            }
+            // A hop between web pages (an integrator's redirector on the way to
+            // the portal, or back from it): a browser just follows it.
+            response = client.get(next.clone()).send().await.map_err(http_error)?;
+            url = next;
+            continue;
         }
         let status = response.status();
         let body = response.text().await.map_err(http_error)?;
@@ -177,6 +186,17 @@ fn is_loopback(u: &Url) -> bool {
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
         _ => false,
     }
+}
+
+/// Whether a redirect goes back to the app (its `ownchart:` link, a `.../callback`
+/// address, or any page off this machine, such as a registered https return
+/// address) rather than to another page of a local test server (an integrator's
+/// redirector on the way to or from the portal), which the person follows.
+fn is_app_return(u: &Url) -> bool {
+    !matches!(u.scheme(), "http" | "https")
+        || !is_loopback(u)
+        || u.path().ends_with("/callback")
+        || u.path().contains("/callback/")
 }
 
 fn location(from: &Url, response: &Response) -> PersonResult<Url> {

@@ -4,6 +4,7 @@
 //! handle stops it.
 
 use std::collections::BTreeMap;
+use std::future::IntoFuture;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -19,6 +20,7 @@ use crate::data::Data;
 use crate::error::{PortalError, Result};
 use crate::faults::Faults;
 use crate::flavor::Flavor;
+use crate::integrator::{Integrator, IntegratorShared};
 use crate::state::{lock, Shared};
 use crate::stats::PortalStats;
 
@@ -28,9 +30,9 @@ pub struct Portal;
 impl Portal {
     /// Starts a portal on the current tokio runtime.
     pub async fn start(config: PortalConfig) -> Result<RunningPortal> {
-        let (shared, listener) = prepare(config).await?;
+        let (shared, listeners) = prepare(config).await?;
         let (stop, stopped) = watch::channel(false);
-        tokio::spawn(serve(listener, shared.clone(), stopped));
+        tokio::spawn(serve(listeners, shared.clone(), stopped));
         Ok(RunningPortal {
             shared,
             stop,
@@ -84,6 +86,19 @@ fn check(config: &PortalConfig) -> Result<()> {
             )));
         }
     }
+    if let Some(sim) = &config.integrator {
+        if let Some(tls) = &sim.tls {
+            crate::integrator::tls::server_config(tls)?;
+        }
+        for (i, e) in sim.endpoints.iter().enumerate() {
+            if sim.endpoints[..i].iter().any(|o| o.id == e.id) {
+                return Err(PortalError::Config(format!(
+                    "two integrator endpoints have the id {}",
+                    e.id
+                )));
+            }
+        }
+    }
     for (i, c) in config.clients.iter().enumerate() {
         if config.clients[..i]
             .iter()
@@ -98,32 +113,122 @@ fn check(config: &PortalConfig) -> Result<()> {
     Ok(())
 }
 
-/// Binds the port and builds the records.
-async fn prepare(config: PortalConfig) -> Result<(Arc<Shared>, TcpListener)> {
+/// The bound ports: the portal's, and the integrator simulator's API and
+/// redirector when it is configured.
+struct Listeners {
+    portal: TcpListener,
+    integrator: Option<(TcpListener, TcpListener)>,
+}
+
+async fn bind(port: u16) -> Result<TcpListener> {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .await
+        .map_err(|source| PortalError::Bind { port, source })
+}
+
+fn port_of(listener: &TcpListener) -> Result<u16> {
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|source| PortalError::Bind { port: 0, source })
+}
+
+/// Binds the ports and builds the records. The integrator simulator gets a
+/// client registration at this portal per partner endpoint, whose redirect URI
+/// is its redirector's inbound address.
+async fn prepare(mut config: PortalConfig) -> Result<(Arc<Shared>, Listeners)> {
     check(&config)?;
     let port = config.port.unwrap_or(0);
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
-        .await
-        .map_err(|source| PortalError::Bind { port, source })?;
-    let bound = listener
-        .local_addr()
-        .map_err(|source| PortalError::Bind { port, source })?;
+    let listener = bind(port).await?;
+    let origin = format!("http://127.0.0.1:{}", port_of(&listener)?);
+    let mut integrator = None;
+    let mut integrator_listeners = None;
+    if let Some(sim) = config.integrator.clone() {
+        let api = bind(0).await?;
+        let browser = bind(0).await?;
+        let scheme = if sim.tls.is_some() { "https" } else { "http" };
+        let shared = IntegratorShared::new(
+            sim,
+            format!("{scheme}://127.0.0.1:{}", port_of(&api)?),
+            format!("http://127.0.0.1:{}", port_of(&browser)?),
+        );
+        for e in &shared.config.endpoints {
+            if config.clients.iter().any(|c| c.client_id == e.client_id()) {
+                continue;
+            }
+            config
+                .clients
+                .push(crate::config::ClientRegistration::public(
+                    &e.client_id(),
+                    &[shared.inbound_uri().as_str()],
+                ));
+        }
+        integrator = Some(Arc::new(shared));
+        integrator_listeners = Some((api, browser));
+    }
     let users = config.users.clone();
     let data = tokio::task::spawn_blocking(move || Data::build(&users))
         .await
         .map_err(|e| PortalError::Start(e.to_string()))??;
-    let origin = format!("http://127.0.0.1:{}", bound.port());
-    Ok((Arc::new(Shared::new(config, origin, data)), listener))
+    let mut shared = Shared::new(config, origin, data);
+    shared.integrator = integrator;
+    Ok((
+        Arc::new(shared),
+        Listeners {
+            portal: listener,
+            integrator: integrator_listeners,
+        },
+    ))
 }
 
 /// Serves until `stopped` says so or its sender is gone.
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
-    let app = crate::http::router(shared);
-    let signal = async move {
+async fn serve(listeners: Listeners, shared: Arc<Shared>, stopped: watch::Receiver<bool>) {
+    let until = |mut stopped: watch::Receiver<bool>| async move {
         let _ = stopped.wait_for(|s| *s).await;
     };
-    let _ = axum::serve(listener, app)
-        .with_graceful_shutdown(signal)
+    if let (Some((api, browser)), Some(integrator)) =
+        (listeners.integrator, shared.integrator.clone())
+    {
+        let sim = crate::integrator::Sim {
+            portal: shared.clone(),
+            integrator: integrator.clone(),
+        };
+        let browser_app = crate::integrator::browser_router(sim.clone());
+        tokio::spawn(
+            axum::serve(browser, browser_app)
+                .with_graceful_shutdown(until(stopped.clone()))
+                .into_future(),
+        );
+        let api_app = crate::integrator::api_router(sim);
+        let tls = integrator
+            .config
+            .tls
+            .as_ref()
+            .map(crate::integrator::tls::server_config);
+        match tls {
+            None => {
+                tokio::spawn(
+                    axum::serve(api, api_app)
+                        .with_graceful_shutdown(until(stopped.clone()))
+                        .into_future(),
+                );
+            }
+            Some(Ok(config)) => {
+                if let Ok(listener) = crate::integrator::tls::TlsListener::new(api, config) {
+                    tokio::spawn(
+                        axum::serve(listener, api_app)
+                            .with_graceful_shutdown(until(stopped.clone()))
+                            .into_future(),
+                    );
+                }
+            }
+            // Checked in `prepare`; an API that cannot do TLS does not listen.
+            Some(Err(_)) => {}
+        }
+    }
+    let app = crate::http::router(shared);
+    let _ = axum::serve(listeners.portal, app)
+        .with_graceful_shutdown(until(stopped))
         .await;
 }
 
@@ -229,6 +334,14 @@ impl RunningPortal {
 
     pub fn reset_stats(&self) {
         *lock(&self.shared.stats) = PortalStats::default();
+    }
+
+    /// The integrator simulator, when [`PortalConfig::integrator`] configured one.
+    pub fn integrator(&self) -> Option<Integrator> {
+        self.shared
+            .integrator
+            .clone()
+            .map(|inner| Integrator { inner })
     }
 
     /// The patient id of `username`'s record.

@@ -22,6 +22,8 @@ pub(crate) struct Shared {
     pub faults: Mutex<FaultState>,
     pub stats: Mutex<PortalStats>,
     pub accounts: Mutex<crate::http::account::AccountSessions>,
+    /// The integrator simulator, when configured.
+    pub integrator: Option<Arc<crate::integrator::IntegratorShared>>,
 }
 
 /// What a handler under one FHIR base gets: the shared state and which base it is.
@@ -48,6 +50,7 @@ impl Shared {
             faults: Mutex::default(),
             stats: Mutex::default(),
             accounts: Mutex::default(),
+            integrator: None,
         }
     }
 

@@ -44,6 +44,18 @@ impl DataDir {
         self.root.join("vault-header.json")
     }
 
+    /// The ledger's own header, written when the vault is erased so the ledger
+    /// stays readable without `vault-header.json` (see `kept.rs`).
+    pub fn ledger_header_path(&self) -> PathBuf {
+        self.root.join("ledger-header.json")
+    }
+
+    /// The durable mark of an erase under way (written before the first
+    /// destructive step, removed after the last).
+    pub fn erase_marker_path(&self) -> PathBuf {
+        self.root.join("erase-pending.json")
+    }
+
     pub fn lock_path(&self) -> PathBuf {
         self.root.join("ownchart.lock")
     }

@@ -27,6 +27,8 @@ pub enum VaultError {
     Migration(String),
     #[error("Encryption failed: {0}")]
     Crypto(&'static str),
+    #[error("The audit log kept from the erased vault is protected by that vault's passphrase: enter it to read the log.")]
+    LedgerLocked,
     #[error("The ledger (audit & disclosure log): {0}")]
     Ledger(String),
     #[error("A file in the data folder could not be used: {0}")]

@@ -74,27 +74,9 @@ impl Header {
 
     /// Writes atomically: a temporary file, fsync, rename, fsync of the folder.
     pub fn write_new(&self, path: &Path) -> Result<()> {
-        let dir = path
-            .parent()
-            .ok_or_else(|| VaultError::Header("no parent folder".to_owned()))?;
-        let tmp = path.with_extension("json.tmp");
         let bytes =
             serde_json::to_vec_pretty(self).map_err(|e| VaultError::Header(e.to_string()))?;
-        {
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600);
-            }
-            let mut file = options.open(&tmp)?;
-            file.write_all(&bytes)?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&tmp, path)?;
-        sync_dir(dir);
-        Ok(())
+        write_atomic(path, &bytes)
     }
 
     pub fn wrap_keys(
@@ -140,12 +122,12 @@ impl Header {
 
     /// Binds each wrapped key to this vault and to its role, so keys cannot be
     /// swapped between headers or between the vault and the ledger.
-    fn aad(&self, role: &str) -> Vec<u8> {
+    pub(crate) fn aad(&self, role: &str) -> Vec<u8> {
         format!("ownchart-header-v{}:{}:{role}", self.format, self.namespace).into_bytes()
     }
 }
 
-fn derive(
+pub(crate) fn derive(
     passphrase: &Passphrase,
     salt: &[u8],
     m: u32,
@@ -179,7 +161,7 @@ fn seal(kek: &[u8; KEY_LEN], key: &Key, aad: &[u8]) -> Result<WrappedKey> {
     })
 }
 
-fn open_sealed(kek: &[u8; KEY_LEN], wrapped: &WrappedKey, aad: &[u8]) -> Result<Key> {
+pub(crate) fn open_sealed(kek: &[u8; KEY_LEN], wrapped: &WrappedKey, aad: &[u8]) -> Result<Key> {
     let nonce = hex::decode(&wrapped.nonce).ok().filter(|n| n.len() == 24);
     let ciphertext = hex::decode(&wrapped.ciphertext).ok();
     let (Some(nonce), Some(ciphertext)) = (nonce, ciphertext) else {
@@ -199,6 +181,30 @@ fn open_sealed(kek: &[u8; KEY_LEN], wrapped: &WrappedKey, aad: &[u8]) -> Result<
     );
     Key::from_slice(&plain)
         .ok_or_else(|| VaultError::Header("a wrapped key has the wrong size".to_owned()))
+}
+
+/// Writes a small private file atomically: a temporary file, fsync, rename,
+/// fsync of the folder.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| VaultError::Header("no parent folder".to_owned()))?;
+    let tmp = path.with_extension("json.tmp");
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    sync_dir(dir);
+    Ok(())
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N]> {

@@ -24,6 +24,31 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 
 pub struct Ledger {
     conn: Connection,
+    /// `ledger-head.json`: the last entry's number and hash under an HMAC with
+    /// the ledger key, rewritten after every append. A log cut short (its last
+    /// entries deleted) still chains correctly; the head shows what is missing.
+    head_path: std::path::PathBuf,
+    key: Key,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Head {
+    seq: u64,
+    hash: String,
+    mac: String,
+}
+
+fn head_mac(key: &Key, seq: u64, hash: &str) -> Result<String> {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key.as_bytes())
+        .map_err(|_| VaultError::Crypto("ledger head"))?;
+    mac.update(format!("ownchart-ledger-head:{seq}:{hash}").as_bytes());
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Where a ledger file's head is kept.
+pub(crate) fn head_path(ledger: &Path) -> std::path::PathBuf {
+    ledger.with_file_name("ledger-head.json")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,13 +102,39 @@ impl Ledger {
     pub(crate) fn create(path: &Path, key: &Key) -> Result<Ledger> {
         Ok(Ledger {
             conn: db::open(path, key, Mode::Create, 2048, &migrations())?,
+            head_path: head_path(path),
+            key: key.clone(),
         })
     }
 
     pub fn open(path: &Path, key: &Key) -> Result<Ledger> {
         Ok(Ledger {
             conn: db::open(path, key, Mode::Open, 2048, &migrations())?,
+            head_path: head_path(path),
+            key: key.clone(),
         })
+    }
+
+    fn write_head(&self, seq: u64, hash: &str) -> Result<()> {
+        let head = Head {
+            seq,
+            hash: hash.to_owned(),
+            mac: head_mac(&self.key, seq, hash)?,
+        };
+        let bytes = serde_json::to_vec(&head).map_err(|e| VaultError::Ledger(e.to_string()))?;
+        crate::header::write_atomic(&self.head_path, &bytes)
+    }
+
+    /// The recorded head, when there is one and its MAC holds.
+    fn read_head(&self) -> Result<Option<std::result::Result<Head, ()>>> {
+        let Ok(bytes) = std::fs::read(&self.head_path) else {
+            return Ok(None);
+        };
+        let Ok(head) = serde_json::from_slice::<Head>(&bytes) else {
+            return Ok(Some(Err(())));
+        };
+        let ok = head_mac(&self.key, head.seq, &head.hash)? == head.mac;
+        Ok(Some(if ok { Ok(head) } else { Err(()) }))
     }
 
     /// Appends an entry chained to the current head, in one transaction.
@@ -133,6 +184,7 @@ impl Ledger {
             ],
         )?;
         tx.commit()?;
+        self.write_head(entry.seq, &entry.hash)?;
         Ok(entry)
     }
 
@@ -185,6 +237,36 @@ impl Ledger {
             }
             prev = entry.hash;
             expected_seq += 1;
+        }
+        let count = expected_seq - 1;
+        match self.read_head()? {
+            None => {}
+            Some(Err(())) => {
+                return Ok(LedgerVerification::Broken {
+                    seq: count,
+                    reason: "the log's recorded head was altered".to_owned(),
+                })
+            }
+            // The head is written right after each commit, so it may lag by one.
+            Some(Ok(head)) if head.seq > count => {
+                return Ok(LedgerVerification::Broken {
+                    seq: count + 1,
+                    reason: format!(
+                        "entries {} to {} are missing (the log was cut short)",
+                        count + 1,
+                        head.seq
+                    ),
+                })
+            }
+            Some(Ok(head)) => {
+                let at = self.entries()?.into_iter().find(|e| e.seq == head.seq);
+                if at.is_some_and(|e| e.hash != head.hash) {
+                    return Ok(LedgerVerification::Broken {
+                        seq: head.seq,
+                        reason: "it does not match the log's recorded head".to_owned(),
+                    });
+                }
+            }
         }
         Ok(LedgerVerification::Intact {
             entries: expected_seq - 1,
@@ -300,6 +382,23 @@ mod tests {
             )
             .unwrap();
         assert_eq!(broken_at(&l), Some(2));
+    }
+
+    #[test]
+    fn a_log_cut_short_is_named_by_its_recorded_head() {
+        let (_t, l) = ledger_with(5);
+        l.conn
+            .execute("DELETE FROM entries WHERE seq >= 4", [])
+            .unwrap();
+        assert_eq!(broken_at(&l), Some(4));
+        let (_t, l) = ledger_with(3);
+        l.conn.execute("DELETE FROM entries", []).unwrap();
+        assert_eq!(broken_at(&l), Some(1));
+        // A head edited by hand fails its MAC.
+        let (_t, l) = ledger_with(3);
+        let text = std::fs::read_to_string(&l.head_path).unwrap();
+        std::fs::write(&l.head_path, text.replace("\"seq\":3", "\"seq\":2")).unwrap();
+        assert!(broken_at(&l).is_some());
     }
 
     #[test]

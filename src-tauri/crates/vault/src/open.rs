@@ -9,6 +9,7 @@
 use crate::datadir::DataDir;
 use crate::error::{Result, VaultError};
 use crate::header::{Header, Protection, FORMAT};
+use crate::kept::{forget_ledger_header, ledger_key_name, vault_key_name, KeptLedger};
 use crate::keyring_store::KeyringStore;
 use crate::keys::{Key, Passphrase};
 use crate::ledger::{now_utc, Ledger, NewLedgerEntry};
@@ -19,20 +20,45 @@ pub struct Opened {
     pub vault: Vault,
     pub ledger: Ledger,
     pub protection: Protection,
+    pub(crate) ledger_key: Key,
 }
 
-fn vault_key_name(namespace: &str) -> String {
-    format!("vault-key:{namespace}")
-}
-
-fn ledger_key_name(namespace: &str) -> String {
-    format!("ledger-key:{namespace}")
+impl Opened {
+    /// Splits off the ledger with its key, to keep it when the vault goes.
+    pub fn into_kept(self) -> (Vault, KeptLedger) {
+        (
+            self.vault,
+            KeptLedger {
+                ledger: self.ledger,
+                key: self.ledger_key,
+            },
+        )
+    }
 }
 
 pub fn create_with_keyring(dir: &DataDir, keyring: &KeyringStore) -> Result<Opened> {
-    ensure_empty(dir)?;
+    create_keyring(dir, keyring, None)
+}
+
+/// Creates a vault in a folder whose erased vault left its ledger, which the
+/// new vault takes over (same key, same chain).
+pub fn create_with_keyring_keeping(
+    dir: &DataDir,
+    keyring: &KeyringStore,
+    kept: KeptLedger,
+) -> Result<Opened> {
+    create_keyring(dir, keyring, Some(kept))
+}
+
+fn create_keyring(
+    dir: &DataDir,
+    keyring: &KeyringStore,
+    kept: Option<KeptLedger>,
+) -> Result<Opened> {
+    ensure_empty(dir, kept.is_some())?;
     let namespace = dir.namespace();
-    let (vault_key, ledger_key) = (Key::random()?, Key::random()?);
+    let vault_key = Key::random()?;
+    let (ledger_key, kept) = split(kept)?;
     keyring.set(&vault_key_name(&namespace), &vault_key)?;
     if let Err(e) = keyring.set(&ledger_key_name(&namespace), &ledger_key) {
         let _ = keyring.delete(&vault_key_name(&namespace));
@@ -55,14 +81,39 @@ pub fn create_with_keyring(dir: &DataDir, keyring: &KeyringStore) -> Result<Open
         dir,
         header,
         &vault_key,
-        &ledger_key,
+        kept.ok_or(&ledger_key),
         "protected by the operating system's keyring",
     )
 }
 
 pub fn create_with_passphrase(dir: &DataDir, passphrase: &Passphrase) -> Result<Opened> {
-    ensure_empty(dir)?;
-    let (vault_key, ledger_key) = (Key::random()?, Key::random()?);
+    create_passphrase(dir, passphrase, None)
+}
+
+/// [`create_with_passphrase`] taking over the ledger an erased vault left.
+pub fn create_with_passphrase_keeping(
+    dir: &DataDir,
+    passphrase: &Passphrase,
+    kept: KeptLedger,
+) -> Result<Opened> {
+    create_passphrase(dir, passphrase, Some(kept))
+}
+
+fn split(kept: Option<KeptLedger>) -> Result<(Key, Option<(Ledger, Key)>)> {
+    Ok(match kept {
+        Some(k) => (k.key.clone(), Some((k.ledger, k.key))),
+        None => (Key::random()?, None),
+    })
+}
+
+fn create_passphrase(
+    dir: &DataDir,
+    passphrase: &Passphrase,
+    kept: Option<KeptLedger>,
+) -> Result<Opened> {
+    ensure_empty(dir, kept.is_some())?;
+    let vault_key = Key::random()?;
+    let (ledger_key, kept) = split(kept)?;
     let mut header = Header {
         format: FORMAT,
         protection: Protection::Passphrase,
@@ -75,7 +126,7 @@ pub fn create_with_passphrase(dir: &DataDir, passphrase: &Passphrase) -> Result<
         dir,
         header,
         &vault_key,
-        &ledger_key,
+        kept.ok_or(&ledger_key),
         "protected by a passphrase",
     )
 }
@@ -119,36 +170,54 @@ fn read_header(dir: &DataDir) -> Result<Header> {
     dir.header()
 }
 
-fn ensure_empty(dir: &DataDir) -> Result<()> {
-    if dir.header_path().exists() || dir.vault_path().exists() || dir.ledger_path().exists() {
+fn ensure_empty(dir: &DataDir, keeping_ledger: bool) -> Result<()> {
+    if dir.header_path().exists()
+        || dir.vault_path().exists()
+        || (!keeping_ledger && dir.ledger_path().exists())
+    {
         return Err(VaultError::AlreadyExists);
     }
     Ok(())
 }
 
+/// `ledger`: the kept ledger to take over, or the key of a new one.
 fn create(
     dir: &DataDir,
     header: Header,
     vault_key: &Key,
-    ledger_key: &Key,
+    ledger: std::result::Result<(Ledger, Key), &Key>,
     how: &str,
 ) -> Result<Opened> {
+    let keeping = ledger.is_ok();
     let attempt = || -> Result<Opened> {
         let vault = Vault::create(&dir.vault_path(), vault_key)?;
-        let mut ledger = Ledger::create(&dir.ledger_path(), ledger_key)?;
+        let (mut ledger, ledger_key) = match ledger {
+            Ok(kept) => kept,
+            Err(key) => (Ledger::create(&dir.ledger_path(), key)?, key.clone()),
+        };
         ledger.append(NewLedgerEntry::new(
             "VAULT_CREATED",
             format!("Vault created, {how}."),
         ))?;
         header.write_new(&dir.header_path())?;
+        if keeping {
+            forget_ledger_header(dir)?;
+        }
         Ok(Opened {
             vault,
             ledger,
             protection: header.protection,
+            ledger_key,
         })
     };
     attempt().inspect_err(|_| {
-        for path in [dir.vault_path(), dir.ledger_path()] {
+        // A kept ledger is never removed: it holds the history of an erased vault.
+        let created: &[_] = if keeping {
+            &[dir.vault_path()]
+        } else {
+            &[dir.vault_path(), dir.ledger_path()]
+        };
+        for path in created {
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 let mut p = path.clone().into_os_string();
                 p.push(suffix);
@@ -170,6 +239,7 @@ fn open(
         vault,
         ledger,
         protection,
+        ledger_key: ledger_key.clone(),
     })
 }
 

@@ -466,6 +466,7 @@ mod tests {
             sha256,
             raw_len: body.len(),
             raw_zstd: raw_zstd.clone(),
+            index: Default::default(),
         }];
         let original = b"{\"resourceType\":\"Observation\",\"id\":\"o1\",\"old\":true}";
         let (osha, ozstd) = codec.encode(original).unwrap();

@@ -12,12 +12,15 @@ use crate::codec::JsonCodec;
 use crate::db::{self, Mode};
 use crate::error::Result;
 use crate::keys::Key;
+use crate::records::{drop_index, put_index, RecordIndex};
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/vault/0001_resources.sql")),
         M::up(include_str!("../migrations/vault/0002_connections.sql")),
         M::up(include_str!("../migrations/vault/0003_sync.sql")),
+        M::up(include_str!("../migrations/vault/0004_integrator.sql")),
+        M::up(include_str!("../migrations/vault/0005_records.sql")),
     ])
 }
 
@@ -27,14 +30,23 @@ const CACHE_KIB: i64 = 64 * 1024;
 
 pub struct Vault {
     conn: Connection,
+    /// Counts of record queries, valid while no row changes (see `records`).
+    pub(crate) count_cache: std::sync::Mutex<crate::records::CountCache>,
 }
 
 /// The read-side indexes. Random keys make every chunk's commit rewrite most of
 /// their pages (each one encrypted and HMACed), so a bulk load drops them and
 /// builds them once at the end; opening recreates any a killed load left out.
+/// The timeline pages newest first through the date indexes (whole vault, per
+/// category, per source), the dashboard finds active records by status, and
+/// the charts read `record_values` by code.
 const SECONDARY_INDEXES: &str = "
     CREATE INDEX IF NOT EXISTS resources_category_date ON resources (category, clinical_date);
-    CREATE INDEX IF NOT EXISTS resources_type_code_date ON resources (resource_type, code, clinical_date);";
+    CREATE INDEX IF NOT EXISTS resources_type_code_date ON resources (resource_type, code, clinical_date);
+    CREATE INDEX IF NOT EXISTS resources_date ON resources (clinical_date);
+    CREATE INDEX IF NOT EXISTS resources_source_date ON resources (source, clinical_date);
+    CREATE INDEX IF NOT EXISTS resources_category_status ON resources (category, status, clinical_date);
+    CREATE INDEX IF NOT EXISTS record_values_series ON record_values (category, code, date, unit);";
 
 /// One resource ready to store: indexed fields plus its hashed, compressed JSON.
 #[derive(Debug, Clone)]
@@ -51,6 +63,8 @@ pub struct ResourceRow {
     pub sha256: [u8; 32],
     pub raw_len: usize,
     pub raw_zstd: Vec<u8>,
+    /// Its summary, flag, status, search words and chart values.
+    pub index: RecordIndex,
 }
 
 /// Where a batch came from, shared by its rows.
@@ -109,14 +123,27 @@ impl Vault {
 
     fn with_indexes(conn: Connection) -> Result<Vault> {
         conn.execute_batch(SECONDARY_INDEXES)?;
-        Ok(Vault { conn })
+        Ok(Vault {
+            conn,
+            count_cache: Default::default(),
+        })
+    }
+
+    /// Recreates any read-side index that is missing.
+    pub(crate) fn ensure_read_indexes(&self) -> Result<()> {
+        self.conn.execute_batch(SECONDARY_INDEXES)?;
+        Ok(())
     }
 
     /// Drops the read-side indexes before a load that at least doubles the vault.
     pub fn begin_bulk_load(&mut self) -> Result<()> {
         self.conn.execute_batch(
             "DROP INDEX IF EXISTS resources_category_date;
-             DROP INDEX IF EXISTS resources_type_code_date;",
+             DROP INDEX IF EXISTS resources_type_code_date;
+             DROP INDEX IF EXISTS resources_date;
+             DROP INDEX IF EXISTS resources_source_date;
+             DROP INDEX IF EXISTS resources_category_status;
+             DROP INDEX IF EXISTS record_values_series;",
         )?;
         Ok(())
     }
@@ -222,8 +249,9 @@ pub(crate) fn upsert_rows(
             )?;
     let mut insert = tx.prepare_cached(
                 "INSERT INTO resources (source, origin, resource_type, resource_id, version_id, last_updated,
-                   category, clinical_date, code, display, fhir_version, sha256, raw_len, fetched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                   category, clinical_date, code, display, fhir_version, sha256, raw_len, fetched_at,
+                   summary, flag, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                  ON CONFLICT (source, resource_type, resource_id) DO NOTHING",
             )?;
     let mut keep_old = tx.prepare_cached(
@@ -236,7 +264,7 @@ pub(crate) fn upsert_rows(
     let mut update = tx.prepare_cached(
         "UPDATE resources SET origin = ?2, version_id = ?3, last_updated = ?4, category = ?5,
                    clinical_date = ?6, code = ?7, display = ?8, fhir_version = ?9, sha256 = ?10,
-                   raw_len = ?11, fetched_at = ?12
+                   raw_len = ?11, fetched_at = ?12, summary = ?13, flag = ?14, status = ?15
                  WHERE pk = ?1",
     )?;
     let mut put_body = tx.prepare_cached(
@@ -259,10 +287,21 @@ pub(crate) fn upsert_rows(
             &r.sha256[..],
             r.raw_len as i64,
             meta.fetched_at,
+            r.index.summary,
+            r.index.flag,
+            r.index.status,
         ])?;
         if inserted == 1 {
             let pk = tx.last_insert_rowid();
             put_body.execute(params![pk, r.raw_zstd])?;
+            put_index(
+                tx,
+                pk,
+                meta.source,
+                r.category,
+                r.clinical_date.as_deref(),
+                &r.index,
+            )?;
             pks.push(pk);
             outcome.added += 1;
             continue;
@@ -290,8 +329,20 @@ pub(crate) fn upsert_rows(
             &r.sha256[..],
             r.raw_len as i64,
             meta.fetched_at,
+            r.index.summary,
+            r.index.flag,
+            r.index.status,
         ])?;
         put_body.execute(params![pk, r.raw_zstd])?;
+        drop_index(tx, pk)?;
+        put_index(
+            tx,
+            pk,
+            meta.source,
+            r.category,
+            r.clinical_date.as_deref(),
+            &r.index,
+        )?;
         outcome.updated += 1;
     }
     Ok((outcome, pks))
@@ -318,6 +369,7 @@ mod tests {
             sha256,
             raw_len: body.len(),
             raw_zstd,
+            index: RecordIndex::default(),
         }
     }
 
@@ -390,12 +442,12 @@ mod tests {
                 .unwrap()
         };
         let mut v = Vault::create(&path, &key).unwrap();
-        assert_eq!(index_count(&v), 2);
+        assert_eq!(index_count(&v), 5);
         v.begin_bulk_load().unwrap();
         assert_eq!(index_count(&v), 0);
         drop(v); // as if killed before end_bulk_load
         let v = Vault::open(&path, &key).unwrap();
-        assert_eq!(index_count(&v), 2);
+        assert_eq!(index_count(&v), 5);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 import {
   directorySearch,
+  integratorDirectorySearch,
   type DirectoryEntry,
+  type IntegratorSearchResult,
   type DirectoryQuery,
   type DirectorySearchResult,
   type IpcError,
@@ -20,6 +22,8 @@ export const SEARCH_DEBOUNCE_MS = 250;
 export const SEARCH_LIMIT = 50;
 
 export type SearchFn = (query: DirectoryQuery) => Promise<IpcResult<DirectorySearchResult>>;
+/** The integrator's directory for the same query (seed 002); its results are shown beside. */
+export type IntegratorSearchFn = (query: DirectoryQuery) => Promise<IpcResult<IntegratorSearchResult>>;
 
 export class DirectorySearch {
   text: string = $state("");
@@ -32,13 +36,18 @@ export class DirectorySearch {
   searching: boolean = $state(false);
   /** The built-in demo portal, as the directory last described it. */
   demo: DirectoryEntry | null = $state(null);
+  /** The integrator's answer to the same question; null without an account or before it came. */
+  integrator: IntegratorSearchResult | null = $state(null);
 
   readonly #search: SearchFn;
+  readonly #integrator: IntegratorSearchFn | null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #asked = 0;
 
-  constructor(search: SearchFn = directorySearch) {
+  constructor(search: SearchFn = directorySearch, integrator: IntegratorSearchFn | null = null) {
     this.#search = search;
+    // The app's own search asks the integrator too; a test's fake search does not.
+    this.#integrator = integrator ?? (search === directorySearch ? integratorDirectorySearch : null);
   }
 
   /** The text changed: searches once typing pauses. */
@@ -56,11 +65,13 @@ export class DirectorySearch {
     const asked = ++this.#asked;
     const text = this.text;
     this.searching = true;
-    const answer = await this.#search({
+    const query: DirectoryQuery = {
       text: text.trim(),
       kind: this.kind === "all" ? null : this.kind,
       limit: SEARCH_LIMIT,
-    });
+    };
+    void this.#askIntegrator(query, asked);
+    const answer = await this.#search(query);
     if (asked !== this.#asked) {
       return;
     }
@@ -73,6 +84,18 @@ export class DirectorySearch {
     this.answeredText = text;
     this.result = { ...answer.value, entries: demoFirst(answer.value.entries) };
     this.demo = answer.value.entries.find((e) => e.demo) ?? this.demo;
+  }
+
+  /** The integrator's part, which may come later than the local directory's. */
+  async #askIntegrator(query: DirectoryQuery, asked: number): Promise<void> {
+    if (this.#integrator === null) {
+      return;
+    }
+    const answer = await this.#integrator(query);
+    if (asked !== this.#asked) {
+      return;
+    }
+    this.integrator = answer.ok && answer.value.configured ? answer.value : null;
   }
 
   /** Stops a pending search (the screen is going away). */

@@ -1,7 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { DirectoryEntry, DirectoryQuery, DirectorySearchResult, IpcResult } from "../ipc";
-import { DirectorySearch, SEARCH_DEBOUNCE_MS, SEARCH_LIMIT, type SearchFn } from "./directory-search.svelte";
+import type {
+  DirectoryEntry,
+  DirectoryQuery,
+  DirectorySearchResult,
+  IntegratorEndpoint,
+  IntegratorSearchResult,
+  IpcResult,
+} from "../ipc";
+import {
+  DirectorySearch,
+  SEARCH_DEBOUNCE_MS,
+  SEARCH_LIMIT,
+  type IntegratorSearchFn,
+  type SearchFn,
+} from "./directory-search.svelte";
 
 function entry(id: string, demo = false): DirectoryEntry {
   return {
@@ -106,5 +119,39 @@ describe("DirectorySearch", () => {
     s.stop();
     vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS * 2);
     expect(search).not.toHaveBeenCalled();
+  });
+
+  it("asks the integrator the same question and keeps its answer beside", async () => {
+    const search = vi.fn<SearchFn>(() => Promise.resolve(found(entry("a"))));
+    const epic: IntegratorEndpoint = {
+      id: "8e9cb0f7",
+      name: "Epic New",
+      data_type: "clinical",
+      pkce: true,
+      vendor: "Epic",
+      endpoint_status: "active",
+    };
+    const answer: IpcResult<IntegratorSearchResult> = {
+      ok: true,
+      value: { configured: true, entries: [epic] },
+    };
+    const integrator = vi.fn<IntegratorSearchFn>(() => Promise.resolve(answer));
+    const s = new DirectorySearch(search, integrator);
+    s.text = "epic";
+    await s.run();
+    expect(integrator).toHaveBeenCalledWith({ text: "epic", kind: null, limit: SEARCH_LIMIT });
+    await vi.waitFor(() => expect(s.integrator?.entries.map((e) => e.name)).toEqual(["Epic New"]));
+    expect(s.result?.entries.map((e) => e.id)).toEqual(["a"]);
+  });
+
+  it("shows no integrator part without an integrator account", async () => {
+    const search = vi.fn<SearchFn>(() => Promise.resolve(found()));
+    const integrator = vi.fn<IntegratorSearchFn>(() =>
+      Promise.resolve({ ok: true, value: { configured: false, entries: [] } }),
+    );
+    const s = new DirectorySearch(search, integrator);
+    await s.run();
+    await vi.waitFor(() => expect(integrator).toHaveBeenCalled());
+    expect(s.integrator).toBeNull();
   });
 });

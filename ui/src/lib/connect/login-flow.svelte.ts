@@ -97,6 +97,11 @@ export class LoginFlow {
     return this.#begin(portalName, () => this.#calls.start(target, clientId));
   }
 
+  /** Signs in with another start call (a partner portal through the integrator). */
+  connectThrough(portalName: string, start: () => Promise<IpcResult<LoginStarted>>): Promise<void> {
+    return this.#begin(portalName, start);
+  }
+
   /** Signs in again to an existing connection. */
   reconnect(connectionId: string, portalName: string): Promise<void> {
     return this.#begin(portalName, () => this.#calls.reconnect(connectionId), true);

@@ -41,13 +41,15 @@ export function statusView(status: ConnectionStatus): StatusView {
   }
 }
 
-/** "Portal sign-in" / "API credentials". */
+/** "Portal sign-in" / "API credentials" / "Through the integrator". */
 export function methodLabel(method: ConnectMethod): string {
   switch (method) {
     case "smart_login":
       return "Portal sign-in";
     case "api_credentials":
       return "API credentials";
+    case "integrator":
+      return "Through the integrator";
   }
 }
 

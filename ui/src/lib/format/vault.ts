@@ -58,6 +58,12 @@ const EVENT_LABELS: Record<string, string> = {
   EXPORT: "Export",
   DISCLOSURE: "Shared",
   DELETE: "Deleted",
+  SHARE: "Shared",
+  DELETE_ALL: "Everything deleted",
+  CONNECT: "Connected",
+  RECONNECT: "Reconnected",
+  DISCONNECT: "Disconnected",
+  SYNC: "Download",
 };
 
 /** A ledger event code as a label: "VAULT_CREATED" → "Vault created"; unknown codes are spelled out. */

@@ -1,9 +1,11 @@
 // The import, from the file dialog to the result, as reactive state shared by the
-// Records and Import screens (only one import runs at a time).
+// Records and Import screens (only one import runs at a time). Restoring an
+// Ownchart export protected with a passphrase asks for it and tries again.
 
 import {
   chooseImportFiles,
   importFiles,
+  type ImportOptions,
   type ImportProgress,
   type ImportReport,
   type IpcError,
@@ -14,13 +16,19 @@ export type ImportState =
   | { kind: "idle" }
   | { kind: "choosing" }
   | { kind: "running"; files: string[]; progress: ImportProgress | null }
+  /** The files are an encrypted Ownchart export: its passphrase is needed (`wrong`: the last one was not it). */
+  | { kind: "passphrase"; files: string[]; wrong: boolean }
   | { kind: "done"; report: ImportReport }
   | { kind: "failed"; error: IpcError };
 
 /** The IPC calls an import makes; tests pass fakes. */
 export interface ImportCalls {
   choose: () => Promise<IpcResult<string[]>>;
-  run: (paths: string[], onProgress: (p: ImportProgress) => void) => Promise<IpcResult<ImportReport>>;
+  run: (
+    paths: string[],
+    onProgress: (p: ImportProgress) => void,
+    options: ImportOptions,
+  ) => Promise<IpcResult<ImportReport>>;
 }
 
 const realCalls: ImportCalls = { choose: chooseImportFiles, run: importFiles };
@@ -37,7 +45,12 @@ const NOTHING_WRITTEN = new Set([
   "unreadable_file",
   "vault_locked",
   "no_files",
+  "export_passphrase_required",
+  "export_passphrase_wrong",
 ]);
+
+/** The codes that mean "this export is encrypted: ask for its passphrase". */
+const PASSPHRASE_CODES = new Set(["export_passphrase_required", "export_passphrase_wrong"]);
 
 /** Whether the vault is known to be untouched after an import failed with `error`. */
 export function vaultUnchangedAfter(error: IpcError): boolean {
@@ -74,17 +87,34 @@ export class ImportFlow {
       this.state = before;
       return;
     }
+    await this.#import(chosen.value, null);
+  }
+
+  /** Tries the import again with the export's passphrase (after the `passphrase` state). */
+  async unlock(passphrase: string): Promise<void> {
+    if (this.state.kind !== "passphrase") {
+      return;
+    }
+    await this.#import(this.state.files, passphrase);
+  }
+
+  async #import(files: string[], passphrase: string | null): Promise<void> {
     const run = ++this.#run;
-    const files = chosen.value;
     this.state = { kind: "running", files, progress: null };
-    const result = await this.#calls.run(files, (progress) => {
-      // Progress can trail the result; only the running import may move the bar.
-      if (run === this.#run && this.state.kind === "running") {
-        this.state = { kind: "running", files, progress };
-      }
-    });
+    const result = await this.#calls.run(
+      files,
+      (progress) => {
+        // Progress can trail the result; only the running import may move the bar.
+        if (run === this.#run && this.state.kind === "running") {
+          this.state = { kind: "running", files, progress };
+        }
+      },
+      { passphrase },
+    );
     if (!result.ok) {
-      this.state = { kind: "failed", error: result.error };
+      this.state = PASSPHRASE_CODES.has(result.error.code)
+        ? { kind: "passphrase", files, wrong: result.error.code === "export_passphrase_wrong" }
+        : { kind: "failed", error: result.error };
       return;
     }
     try {

@@ -110,6 +110,56 @@ describe("ImportFlow", () => {
   });
 });
 
+describe("ImportFlow restoring an encrypted export", () => {
+  const required = { code: "export_passphrase_required", message: "This export is protected with a passphrase." };
+  const wrong = { code: "export_passphrase_wrong", message: "That passphrase does not open this export." };
+
+  it("imports without a passphrase first", async () => {
+    const run = vi.fn<ImportCalls["run"]>(() => Promise.resolve({ ok: true, value: report }));
+    await new ImportFlow(() => Promise.resolve(), calls({ ok: true, value: ["/a.json"] }, run)).start();
+    expect(run).toHaveBeenCalledWith(["/a.json"], expect.any(Function), { passphrase: null });
+  });
+
+  it("asks for the passphrase, then retries the same files with it", async () => {
+    const run = vi
+      .fn<ImportCalls["run"]>()
+      .mockResolvedValueOnce({ ok: false, error: required })
+      .mockResolvedValueOnce({ ok: true, value: report });
+    const refresh = vi.fn(() => Promise.resolve());
+    const flow = new ImportFlow(refresh, calls({ ok: true, value: ["/b/export.zip.age"] }, run));
+    await flow.start();
+    expect(flow.state).toEqual({ kind: "passphrase", files: ["/b/export.zip.age"], wrong: false });
+    expect(flow.busy).toBe(false);
+    expect(refresh).not.toHaveBeenCalled();
+    await flow.unlock("violet tractor");
+    expect(run).toHaveBeenLastCalledWith(["/b/export.zip.age"], expect.any(Function), { passphrase: "violet tractor" });
+    expect(flow.state).toEqual({ kind: "done", report });
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it("says when the passphrase was wrong and asks again", async () => {
+    const run = vi
+      .fn<ImportCalls["run"]>()
+      .mockResolvedValueOnce({ ok: false, error: required })
+      .mockResolvedValueOnce({ ok: false, error: wrong });
+    const flow = new ImportFlow(() => Promise.resolve(), calls({ ok: true, value: ["/e.zip.age"] }, run));
+    await flow.start();
+    await flow.unlock("nope");
+    expect(flow.state).toEqual({ kind: "passphrase", files: ["/e.zip.age"], wrong: true });
+    expect(vaultUnchangedAfter(wrong)).toBe(true);
+  });
+
+  it("can be cancelled, and does nothing when no passphrase was asked for", async () => {
+    const run = vi.fn<ImportCalls["run"]>().mockResolvedValueOnce({ ok: false, error: required });
+    const flow = new ImportFlow(() => Promise.resolve(), calls({ ok: true, value: ["/e.zip.age"] }, run));
+    await flow.start();
+    flow.dismiss();
+    expect(flow.state).toEqual({ kind: "idle" });
+    await flow.unlock("late");
+    expect(run).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe("vaultUnchangedAfter", () => {
   it("is true for failures found while checking, false otherwise", () => {
     for (const code of ["malformed_file", "not_fhir", "empty_file", "file_too_large", "unreadable_file", "vault_locked"]) {

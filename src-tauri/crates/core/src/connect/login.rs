@@ -103,6 +103,9 @@ impl Connector {
                 .connection(connection_id)?
                 .ok_or_else(|| ConnectError::UnknownConnection.into())
         })?;
+        if record.method == ConnectMethod::Integrator.key() {
+            return self.reconnect_integrator(&record, redirect).await;
+        }
         if record.method == ConnectMethod::ApiCredentials.key() {
             return Err(ConnectError::Refused(
                 "connections made with API credentials renew by themselves; if the portal deleted \
@@ -134,13 +137,15 @@ impl Connector {
     /// The patient gave up waiting: forget the attempt (a late callback is then
     /// rejected) and close its listener.
     pub fn cancel_login(&self, attempt_id: &str) -> bool {
-        match self.pending().take_by_attempt(attempt_id) {
-            Some(login) => {
-                self.finish(login.attempt_id, Err(ConnectError::Cancelled.into()));
-                true
-            }
-            None => false,
+        if let Some(login) = self.pending().take_by_attempt(attempt_id) {
+            self.finish(login.attempt_id, Err(ConnectError::Cancelled.into()));
+            return true;
         }
+        if let Some(login) = self.take_integrator_attempt(attempt_id) {
+            self.finish(login.attempt_id, Err(ConnectError::Cancelled.into()));
+            return true;
+        }
+        false
     }
 
     /// A callback arrived (deep link or loopback). `Err(NoPendingLogin)` means it
@@ -151,6 +156,13 @@ impl Connector {
         callback: &Url,
         arrived_by: RedirectKind,
     ) -> Result<LoginFinished> {
+        // An integrator sign-in comes back to its own return location (its
+        // nonce, not `state`, names the attempt: seed 002 allows no state).
+        if let Some(nonce) = crate::integrator::return_nonce(callback) {
+            return self
+                .complete_integrator_login(callback, &nonce, arrived_by)
+                .await;
+        }
         let parsed = Callback::parse(callback).map_err(|_| ConnectError::NoPendingLogin)?;
         let state = &parsed.state;
         let mut login = self
@@ -163,6 +175,15 @@ impl Connector {
         let attempt_id = login.attempt_id.clone();
         let result = self.finish_login(login, parsed, arrived_by).await;
         Ok(self.finish(attempt_id, result))
+    }
+
+    /// Reports how a login ended (to `on_finished`) and returns it.
+    pub(crate) fn report_finished(
+        &self,
+        attempt_id: String,
+        result: Result<ConnectionView>,
+    ) -> LoginFinished {
+        self.finish(attempt_id, result)
     }
 
     fn finish(&self, attempt_id: String, result: Result<ConnectionView>) -> LoginFinished {

@@ -70,7 +70,13 @@ async fn handle(
     done: tokio::sync::mpsc::Sender<()>,
     req: Request<Incoming>,
 ) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
-    if req.method() != Method::GET || req.uri().path() != PATH {
+    let path = req.uri().path().to_owned();
+    // `/callback`, or an integrator attempt's own `/callback/integrator/<nonce>`.
+    let integrator_return = path
+        .strip_prefix(PATH)
+        .and_then(|rest| rest.strip_prefix("/integrator/"))
+        .is_some_and(|nonce| !nonce.is_empty() && nonce.chars().all(|c| c.is_ascii_alphanumeric()));
+    if req.method() != Method::GET || (path != PATH && !integrator_return) {
         return Ok(page(
             StatusCode::NOT_FOUND,
             "Not found",
@@ -78,7 +84,7 @@ async fn handle(
         ));
     }
     let query = req.uri().query().unwrap_or("");
-    let Ok(url) = Url::parse(&format!("http://127.0.0.1{PATH}?{query}")) else {
+    let Ok(url) = Url::parse(&format!("http://127.0.0.1{path}?{query}")) else {
         return Ok(page(
             StatusCode::BAD_REQUEST,
             "Not accepted",

@@ -30,6 +30,7 @@ pub use access::VaultAccess;
 pub use error::ConnectError;
 pub use target::{parse_base, PortalTarget};
 pub use tokens::Access;
+pub(crate) use types::STATUS_CONNECTED;
 pub use types::*;
 
 use pending::PendingLogins;
@@ -46,6 +47,9 @@ pub struct ConnectConfig {
     /// Refresh this long before the portal's stated expiry.
     pub refresh_margin: Duration,
     pub http: HttpLimits,
+    /// PEM certificates the integrator client trusts besides the system's roots.
+    /// Tests only (a CA made at test time); empty in the app.
+    pub integrator_trusted_roots_pem: Vec<Vec<u8>>,
 }
 
 impl Default for ConnectConfig {
@@ -58,6 +62,7 @@ impl Default for ConnectConfig {
             login_timeout: Duration::from_secs(10 * 60),
             refresh_margin: Duration::from_secs(60),
             http: HttpLimits::default(),
+            integrator_trusted_roots_pem: Vec::new(),
         }
     }
 }
@@ -81,6 +86,8 @@ pub struct Connector {
     pending: Mutex<PendingLogins>,
     /// One refresh at a time per connection (TM-12, O-09).
     refresh_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The integrator connector's client, directory entries and pending sign-ins.
+    integrator: crate::integrator::IntegratorState,
 }
 
 impl Connector {
@@ -99,6 +106,7 @@ impl Connector {
             on_finished,
             pending: Mutex::new(PendingLogins::default()),
             refresh_locks: Mutex::new(HashMap::new()),
+            integrator: crate::integrator::IntegratorState::default(),
         }))
     }
 
@@ -132,6 +140,26 @@ impl Connector {
     /// Logins still waiting for the browser (for status displays and tests).
     pub fn pending_logins(&self) -> usize {
         self.pending().len()
+    }
+
+    pub(crate) fn vault_access(&self) -> &dyn VaultAccess {
+        self.vault.as_ref()
+    }
+
+    pub(crate) fn integrator_state(&self) -> &crate::integrator::IntegratorState {
+        &self.integrator
+    }
+
+    /// Opens `url` in the patient's system browser.
+    pub(crate) fn open_browser(&self, url: &url::Url) -> Result<(), String> {
+        (self.browser)(url)
+    }
+
+    /// A loopback listener for one attempt: its redirect URI and its stop switch.
+    pub(crate) async fn loopback_listen(
+        self: &Arc<Self>,
+    ) -> crate::Result<(url::Url, tokio::sync::oneshot::Sender<()>)> {
+        loopback::listen(self.clone()).await
     }
 }
 

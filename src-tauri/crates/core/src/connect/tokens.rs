@@ -100,6 +100,9 @@ impl Connector {
         connection: &ConnectionRecord,
         tokens: &TokenRecord,
     ) -> std::result::Result<TokenRecord, ConnectError> {
+        if connection.method == ConnectMethod::Integrator.key() {
+            return self.renew_integrator(connection, tokens).await;
+        }
         let endpoint = Url::parse(&connection.token_endpoint)
             .map_err(|_| ConnectError::Portal("the stored token address is not valid".into()))?;
         let set = if connection.method == ConnectMethod::ApiCredentials.key() {

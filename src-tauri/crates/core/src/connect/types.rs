@@ -15,6 +15,9 @@ pub enum ConnectMethod {
     SmartLogin,
     /// Key and secret the patient generated in their portal (client credentials).
     ApiCredentials,
+    /// Through a OneRecord-style integrator (seed 002): its redirector for the
+    /// sign-in, its token and resources services for the records.
+    Integrator,
 }
 
 impl ConnectMethod {
@@ -22,14 +25,15 @@ impl ConnectMethod {
         match self {
             ConnectMethod::SmartLogin => "smart_login",
             ConnectMethod::ApiCredentials => "api_credentials",
+            ConnectMethod::Integrator => "integrator",
         }
     }
 
     fn from_key(key: &str) -> ConnectMethod {
-        if key == "api_credentials" {
-            ConnectMethod::ApiCredentials
-        } else {
-            ConnectMethod::SmartLogin
+        match key {
+            "api_credentials" => ConnectMethod::ApiCredentials,
+            "integrator" => ConnectMethod::Integrator,
+            _ => ConnectMethod::SmartLogin,
         }
     }
 }

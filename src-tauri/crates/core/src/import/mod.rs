@@ -22,14 +22,24 @@ use ownchart_vault::{Ledger, NewLedgerEntry, Vault};
 pub use error::ImportError;
 pub use report::{FileReport, ImportPhase, ImportProgress, ImportReport};
 
-#[derive(Debug, Clone)]
+/// How to import. Only `passphrase` crosses IPC (for an encrypted Ownchart
+/// export); the other fields are the core's own settings.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[serde(default)]
+#[ts(export)]
 pub struct ImportOptions {
     /// Files larger than this are refused before they are read.
+    #[serde(skip)]
+    #[ts(skip)]
     pub max_file_bytes: u64,
     /// Resources per transaction: each commit rewrites (and re-encrypts) every
     /// index page it touched, so fewer, larger commits are much faster; a killed
     /// import still loses at most one chunk, and a re-import completes it.
+    #[serde(skip)]
+    #[ts(skip)]
     pub chunk_size: usize,
+    /// The passphrase of an encrypted Ownchart export among the files.
+    pub passphrase: Option<crate::export::SecretText>,
 }
 
 impl Default for ImportOptions {
@@ -37,6 +47,7 @@ impl Default for ImportOptions {
         ImportOptions {
             max_file_bytes: 1 << 30,
             chunk_size: 10000,
+            passphrase: None,
         }
     }
 }

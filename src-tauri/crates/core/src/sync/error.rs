@@ -40,6 +40,8 @@ pub enum SyncError {
     Storage(String),
     #[error("Ownchart could not renew its access to the portal: {0}")]
     Access(String),
+    #[error("{0}")]
+    Integrator(crate::integrator::IntegratorError),
 }
 
 impl SyncError {
@@ -71,6 +73,19 @@ impl SyncError {
             SyncError::Cancelled => (1020, "cancelled", "information"),
             SyncError::Storage(_) => (1021, "storage", "error"),
             SyncError::Access(_) => (1022, "access_renewal_failed", "error"),
+            SyncError::Integrator(e) => match e {
+                crate::integrator::IntegratorError::Expired => {
+                    (1024, "integrator_result_expired", "error")
+                }
+                crate::integrator::IntegratorError::DeviceRejected => {
+                    (1025, "integrator_device_rejected", "error")
+                }
+                crate::integrator::IntegratorError::NotConfigured
+                | crate::integrator::IntegratorError::BadAccount(_) => {
+                    (1026, "integrator_account", "error")
+                }
+                _ => (1023, "integrator_error", "error"),
+            },
         }
     }
 
@@ -80,6 +95,11 @@ impl SyncError {
             SyncError::Forbidden { status } => *status,
             SyncError::ReconnectNeeded => 401,
             SyncError::WaitTooLong { .. } => 429,
+            SyncError::Integrator(crate::integrator::IntegratorError::Refused {
+                status, ..
+            }) => *status,
+            SyncError::Integrator(crate::integrator::IntegratorError::Expired) => 404,
+            SyncError::Integrator(crate::integrator::IntegratorError::DeviceRejected) => 401,
             _ => 0,
         }
     }

@@ -113,6 +113,22 @@ pub fn ingest_page(body: &[u8], rules: &PageRules<'_>) -> Result<IngestedPage, S
     Ok(out)
 }
 
+/// Checks resources that came as a list (an integrator's payload) as if they
+/// were one page.
+pub(crate) fn ingest_resources(
+    raws: &[&RawValue],
+    rules: &PageRules<'_>,
+) -> Result<IngestedPage, String> {
+    let mut out = IngestedPage::default();
+    with_codec(|codec| {
+        for raw in raws {
+            ingest_resource(raw, rules, codec, &mut out)?;
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// Checks and stores one resource of a page (or of a single read).
 pub fn ingest_resource(
     raw: &RawValue,

@@ -14,6 +14,7 @@
 mod error;
 mod fetch;
 mod ingest;
+mod integrator;
 mod plan;
 mod query;
 mod related;
@@ -31,6 +32,8 @@ use tokio_util::sync::CancellationToken;
 
 pub use error::SyncError;
 pub use ingest::{ingest_page, IngestedPage, PageRules};
+pub(crate) use integrator::integrator_payload;
+pub use integrator::IntegratorPolling;
 pub use plan::{DateFilter, CATEGORY_QUERIES};
 pub use retry::RetryPolicy;
 pub use types::*;
@@ -57,6 +60,8 @@ pub struct SyncConfig {
     pub run_budget: Duration,
     pub retry: RetryPolicy,
     pub http: HttpLimits,
+    /// How connections made through an integrator ask for their records.
+    pub integrator: IntegratorPolling,
 }
 
 impl Default for SyncConfig {
@@ -70,6 +75,7 @@ impl Default for SyncConfig {
             run_budget: Duration::from_secs(4 * 3600),
             retry: RetryPolicy::default(),
             http: HttpLimits::default(),
+            integrator: IntegratorPolling::default(),
         }
     }
 }

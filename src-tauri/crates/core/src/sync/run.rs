@@ -199,7 +199,13 @@ async fn execute_inner(
         _ => FhirVersion::R4,
     };
     let dates = DateFilter::from_request(&prepared.request).map_err(SyncError::Storage)?;
-    let capabilities = capabilities(inner, &base, &cancel).await;
+    // An integrator connection has no FHIR server of its own to ask.
+    let through_integrator = connection.method == crate::connect::ConnectMethod::Integrator.key();
+    let capabilities = if through_integrator {
+        Capabilities::default()
+    } else {
+        capabilities(inner, &base, &cancel).await
+    };
 
     let halt = cancel.child_token();
     let ctx = Arc::new(RunCtx {
@@ -233,6 +239,10 @@ async fn execute_inner(
             .insert(s.progress.category.clone(), s);
     }
 
+    if through_integrator {
+        super::integrator::run(&ctx).await;
+        return finish(&ctx, prepared);
+    }
     let mut tasks = tokio::task::JoinSet::new();
     for q in planned {
         let open = ctx

@@ -14,6 +14,7 @@ use url::{form_urlencoded, Url};
 use super::client_auth::ClientAuth;
 use super::policy::{check_same_origin, check_url_allowed, is_loopback, origin_of};
 use super::response::read_capped;
+use super::tls::TlsOptions;
 use super::{HttpError, HttpLimits, HttpResponse};
 use crate::secret::Secret;
 
@@ -42,9 +43,15 @@ impl fmt::Debug for HttpClient {
 
 impl HttpClient {
     pub fn new(limits: HttpLimits) -> Result<Self, HttpError> {
+        HttpClient::with_tls(limits, &TlsOptions::default())
+    }
+
+    /// A client that also presents a client certificate (mutual TLS) and/or
+    /// trusts extra roots; every other rule is the same.
+    pub fn with_tls(limits: HttpLimits, tls: &TlsOptions) -> Result<Self, HttpError> {
         Ok(HttpClient {
-            remote: build(&limits, true)?,
-            loopback: build(&limits, false)?,
+            remote: build(&limits, true, tls)?,
+            loopback: build(&limits, false, tls)?,
             limits,
         })
     }
@@ -131,6 +138,34 @@ impl HttpClient {
             .await
     }
 
+    /// Sends a JSON request (a GET, or a POST with `body`) to an API that
+    /// explains its errors in JSON (an integrator's `errorData`, seed 002): any
+    /// answer but a redirect is returned, whatever its status. A `bearer` goes
+    /// only to `expected_origin`, as for FHIR GETs.
+    pub async fn send_json(
+        &self,
+        url: &Url,
+        body: Option<Vec<u8>>,
+        bearer: Option<&Secret>,
+        expected_origin: Option<&Url>,
+        max: usize,
+    ) -> Result<HttpResponse, HttpError> {
+        check_url_allowed(url)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
+        if let Some(token) = bearer {
+            check_same_origin(url, expected_origin)?;
+            headers.insert(AUTHORIZATION, bearer_header(token, url)?);
+        }
+        let method = if body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(ACCEPT_JSON));
+            Method::POST
+        } else {
+            Method::GET
+        };
+        self.execute(method, url, headers, body, max).await
+    }
+
     /// Sends a request built elsewhere (by the `oauth2` crate) under the same
     /// rules. Returns any non-redirect answer, like `post_form`.
     pub(crate) async fn send_prepared(
@@ -192,7 +227,11 @@ impl HttpClient {
     }
 }
 
-fn build(limits: &HttpLimits, use_proxy: bool) -> Result<reqwest::Client, HttpError> {
+fn build(
+    limits: &HttpLimits,
+    use_proxy: bool,
+    tls: &TlsOptions,
+) -> Result<reqwest::Client, HttpError> {
     let mut builder = reqwest::Client::builder()
         .tls_backend_native()
         .tls_version_min(reqwest::tls::Version::TLS_1_2)
@@ -204,6 +243,13 @@ fn build(limits: &HttpLimits, use_proxy: bool) -> Result<reqwest::Client, HttpEr
         .user_agent(USER_AGENT);
     if !use_proxy {
         builder = builder.no_proxy();
+    }
+    if let Some(identity) = &tls.identity {
+        builder = builder.identity(identity.to_reqwest()?);
+    }
+    let roots = tls.roots()?;
+    if !roots.is_empty() {
+        builder = builder.tls_certs_merge(roots);
     }
     builder.build().map_err(|_| HttpError::Setup {
         detail: "the system's TLS library could not be started".to_owned(),

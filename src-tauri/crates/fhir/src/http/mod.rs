@@ -1,5 +1,6 @@
 //! The capped HTTP client and its rules: https only (loopback excepted), no
-//! redirects, timeouts, body caps, and bearer tokens only to their own origin.
+//! redirects, timeouts, body caps, and bearer tokens only to their own origin;
+//! optionally a client certificate (mutual TLS).
 
 mod client;
 mod client_auth;
@@ -7,6 +8,7 @@ mod error;
 mod limits;
 mod policy;
 mod response;
+mod tls;
 
 pub use client::HttpClient;
 pub(crate) use client::FORM_RESPONSE_MAX;
@@ -16,3 +18,4 @@ pub use limits::{HttpLimits, DEFAULT_MAX_BODY_BYTES};
 pub use policy::{check_url_allowed, is_loopback, origin_of};
 pub use response::describe_json_error;
 pub use response::HttpResponse;
+pub use tls::{ClientIdentity, TlsOptions};

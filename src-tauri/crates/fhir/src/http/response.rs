@@ -9,12 +9,18 @@ use serde::de::DeserializeOwned;
 
 use super::HttpError;
 
+/// Seed 002: an asynchronous integrator query names its transaction here.
+const TRANSACTION_ID: &str = "onerecord-transaction-id";
+
 #[derive(Clone)]
 pub struct HttpResponse {
     pub status: u16,
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
     pub www_authenticate: Option<String>,
+    /// The `OneRecord-Transaction-ID` header: the id of an integrator's
+    /// asynchronous query (seed 002), when the answer names one.
+    pub transaction_id: Option<String>,
     pub body: Vec<u8>,
     /// Scheme, host and port of the server that answered, for error messages.
     pub origin: String,
@@ -53,6 +59,7 @@ impl fmt::Debug for HttpResponse {
             .field("content_type", &self.content_type)
             .field("retry_after", &self.retry_after)
             .field("www_authenticate", &self.www_authenticate)
+            .field("transaction_id", &self.transaction_id)
             .field("body_len", &self.body.len())
             .finish()
     }
@@ -68,7 +75,7 @@ pub fn describe_json_error(e: &serde_json::Error) -> String {
     format!("{kind}, at line {} column {}", e.line(), e.column())
 }
 
-fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
+fn header(headers: &HeaderMap, name: impl reqwest::header::AsHeaderName) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -105,6 +112,7 @@ pub(crate) async fn read_capped(
     let content_type = header(headers, CONTENT_TYPE);
     let retry_after = header(headers, RETRY_AFTER);
     let www_authenticate = header(headers, WWW_AUTHENTICATE);
+    let transaction_id = header(headers, TRANSACTION_ID);
 
     let declared = response.content_length();
     if declared.is_some_and(|len| len > max as u64) {
@@ -137,6 +145,7 @@ pub(crate) async fn read_capped(
         content_type,
         retry_after,
         www_authenticate,
+        transaction_id,
         body,
         origin,
     })

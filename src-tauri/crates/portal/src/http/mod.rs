@@ -18,7 +18,7 @@ mod pages;
 mod respond;
 mod revoke;
 mod search;
-mod token;
+pub(crate) mod token;
 
 use std::sync::Arc;
 
@@ -64,6 +64,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .layer(compress::layer())
         .layer(middleware::from_fn_with_state(shared.clone(), latency))
         .with_state(shared)
+}
+
+/// An error page (the redirector's, for requests it cannot act on).
+pub(crate) fn html_page(status: StatusCode, title: &str, message: &str) -> Response {
+    respond::html(status, pages::error(title, message))
+}
+
+/// A `302` to `location`.
+pub(crate) fn redirect_to(location: &str) -> Response {
+    respond::redirect(location)
 }
 
 async fn home(State(shared): State<Arc<Shared>>) -> Response {

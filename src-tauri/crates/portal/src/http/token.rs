@@ -19,7 +19,7 @@ use crate::secret::digest;
 use crate::state::{lock, Ctx};
 
 /// An OAuth error code and its description.
-type Refusal = (&'static str, String);
+pub(crate) type Refusal = (&'static str, String);
 
 fn refuse(error: &'static str, description: &str) -> Refusal {
     (error, description.to_owned())
@@ -115,6 +115,26 @@ fn authorization_code(
             "code_verifier is missing; PKCE is required.",
         )
     })?;
+    let (issued, scopes, user) = redeem_code(ctx, &client_id, code, redirect_uri, verifier)?;
+    Ok(response(
+        ctx,
+        &issued,
+        &scopes,
+        scopes.launch_patient().then_some(user),
+    ))
+}
+
+/// Exchanges an authorization code issued to `client_id` (already authenticated)
+/// for tokens: single use, unexpired, same base, client and redirect URI, and
+/// the PKCE verifier of the authorize request. The integrator simulator redeems
+/// the codes of its portal registrations here too.
+pub(crate) fn redeem_code(
+    ctx: &Ctx,
+    client_id: &str,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+) -> Result<(Issued, Scopes, usize), Refusal> {
     let lifetimes = ctx.shared.config.lifetimes;
     let mut store = lock(&ctx.shared.auth);
     let record = store
@@ -159,7 +179,7 @@ fn authorization_code(
     let user = record.user;
     let grant = store.create_grant(Grant {
         flavor: ctx.flavor,
-        client_id: client_id.clone(),
+        client_id: client_id.to_owned(),
         user,
         scopes: scopes.clone(),
         source: GrantSource::Consent,
@@ -172,12 +192,7 @@ fn authorization_code(
     let issued = store
         .issue_tokens(grant, scopes.clone(), lifetimes.access_token, refresh_life)
         .map_err(|_| refuse("server_error", "The portal could not issue a token."))?;
-    Ok(response(
-        ctx,
-        &issued,
-        &scopes,
-        scopes.launch_patient().then_some(user),
-    ))
+    Ok((issued, scopes, user))
 }
 
 fn refresh_token(
@@ -193,11 +208,28 @@ fn refresh_token(
     let token = form
         .get("refresh_token")
         .ok_or_else(|| refuse("invalid_request", "refresh_token is missing."))?;
+    let (issued, scopes, user) = rotate_refresh(ctx, claimed.as_deref(), token, form.get("scope"))?;
+    Ok(response(
+        ctx,
+        &issued,
+        &scopes,
+        scopes.launch_patient().then_some(user),
+    ))
+}
+
+/// Uses a refresh token: rotated every time, reuse of a rotated one ends the
+/// grant. `claimed` is the authenticated client, if the request named one.
+pub(crate) fn rotate_refresh(
+    ctx: &Ctx,
+    claimed: Option<&str>,
+    token: &str,
+    narrower_scope: Option<&str>,
+) -> Result<(Issued, Scopes, usize), Refusal> {
     let lifetimes = ctx.shared.config.lifetimes;
     let mut store = lock(&ctx.shared.auth);
     let (grant_id, grant_scopes, user) = match store.check_refresh_token(token) {
         RefreshCheck::Valid(id, g) => {
-            if g.flavor != ctx.flavor || claimed.as_ref().is_some_and(|c| *c != g.client_id) {
+            if g.flavor != ctx.flavor || claimed.is_some_and(|c| c != g.client_id) {
                 return Err(refuse(
                     "invalid_grant",
                     "The refresh token was issued to another client or server.",
@@ -228,7 +260,7 @@ fn refresh_token(
         }
         RefreshCheck::Revoked => return Err(refuse("invalid_grant", "The access was revoked.")),
     };
-    let scopes = match form.get("scope") {
+    let scopes = match narrower_scope {
         None => grant_scopes,
         Some(asked) => grant_scopes
             .narrow(asked, ctx.flavor)
@@ -243,12 +275,7 @@ fn refresh_token(
             Some(lifetimes.refresh_token),
         )
         .map_err(|_| refuse("server_error", "The portal could not issue a token."))?;
-    Ok(response(
-        ctx,
-        &issued,
-        &scopes,
-        scopes.launch_patient().then_some(user),
-    ))
+    Ok((issued, scopes, user))
 }
 
 fn client_credentials(

@@ -3,4 +3,4 @@
 /**
  * How a connection was made.
  */
-export type ConnectMethod = "smart_login" | "api_credentials";
+export type ConnectMethod = "smart_login" | "api_credentials" | "integrator";

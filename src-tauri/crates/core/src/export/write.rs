@@ -1,0 +1,559 @@
+//! The export itself: one pass over the vault in key order (bounded batches,
+//! decompressed on this thread) feeding a writer thread that appends each
+//! resource to its type's NDJSON spool and restore spool, to `bundle.json` in
+//! the final zip, and its attachments to their spool. Then versions and
+//! originals the same way, then the spools are copied into the final zip, the
+//! manifest goes last, the file is fsynced and renamed into place, and the
+//! EXPORT entry is appended to the ledger.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::mpsc;
+
+use ownchart_vault::{
+    DumpOriginal, DumpResource, DumpVersion, JsonCodec, Ledger, NewLedgerEntry, Vault,
+};
+use sha2::{Digest, Sha256};
+
+use super::archive::{self, FinalZip, Sink, Spool, SpoolKey};
+use super::atomic;
+use super::error::ExportError;
+use super::layout::{self, CurrentLine, FileEntry, Manifest, OriginalLine, VersionLine};
+use super::minify;
+use super::types::*;
+
+/// Rows per read: large enough to amortize the query, small enough that memory
+/// stays bounded by a few batches of resources.
+const BATCH: usize = 512;
+
+enum Batch {
+    Current(Vec<(DumpResource, Vec<u8>)>),
+    Versions(Vec<(DumpVersion, Vec<u8>)>),
+    Originals(Vec<(DumpOriginal, Vec<u8>)>),
+}
+
+pub fn export(
+    vault: &Vault,
+    ledger: &mut Ledger,
+    data_dir: &Path,
+    request: &ExportRequest,
+    progress: &mut dyn FnMut(&ExportProgress),
+) -> Result<ExportReport, ExportError> {
+    let passphrase = match &request.protection {
+        ExportProtection::Plaintext {
+            acknowledged: false,
+        } => return Err(ExportError::PlaintextNotAcknowledged),
+        ExportProtection::Plaintext { acknowledged: true } => None,
+        ExportProtection::Passphrase { passphrase } if passphrase.expose().is_empty() => {
+            return Err(ExportError::EmptyPassphrase)
+        }
+        ExportProtection::Passphrase { passphrase } => Some(passphrase.expose()),
+    };
+    progress(&ExportProgress {
+        phase: ExportPhase::Preparing,
+        done: 0,
+        total: 0,
+    });
+    let final_path = Path::new(&request.path);
+    let work = atomic::begin(data_dir, final_path)?;
+    match write_file(vault, ledger, &work, passphrase, progress) {
+        Ok(written) => {
+            let partial = work.partial.clone();
+            work.release().inspect_err(|_| {
+                let _ = std::fs::remove_file(&partial);
+            })?;
+            finish(ledger, final_path, passphrase.is_some(), written)
+        }
+        Err(e) => {
+            work.abandon();
+            Err(e)
+        }
+    }
+}
+
+struct Written {
+    manifest: Manifest,
+    sha256: String,
+    bytes: u64,
+}
+
+fn finish(
+    ledger: &mut Ledger,
+    path: &Path,
+    encrypted: bool,
+    w: Written,
+) -> Result<ExportReport, ExportError> {
+    let versions: u64 = w.manifest.versions.iter().map(|c| c.count).sum();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut entry = NewLedgerEntry::new(
+        "EXPORT",
+        format!(
+            "Exported {} records ({} earlier versions, {} attachments) to {name}, {}.",
+            w.manifest.resources,
+            versions,
+            w.manifest.attachments,
+            if encrypted {
+                "encrypted with a passphrase (age)"
+            } else {
+                "as a plaintext file the patient chose not to encrypt"
+            }
+        ),
+    );
+    entry.recipient = Some("the patient (export file)".to_owned());
+    entry.purpose = Some("complete record export".to_owned());
+    entry.details = serde_json::to_string(&serde_json::json!({
+        "file": path.display().to_string(),
+        "encrypted": encrypted,
+        "bytes": w.bytes,
+        "sha256": w.sha256,
+        "resources": w.manifest.resources,
+        "versions": versions,
+        "attachments": w.manifest.attachments,
+        "counts": w.manifest.counts,
+        "ledger_head": w.manifest.ledger_head,
+    }))
+    .ok();
+    let appended = ledger.append(entry)?;
+    Ok(ExportReport {
+        path: path.display().to_string(),
+        bytes: w.bytes,
+        encrypted,
+        resources: w.manifest.resources,
+        versions,
+        attachments: w.manifest.attachments,
+        counts: w.manifest.counts,
+        sha256: w.sha256,
+        ledger_seq: appended.seq,
+        cloud_sync_folder: atomic::cloud_sync_folder(path),
+    })
+}
+
+fn write_file(
+    vault: &Vault,
+    ledger: &Ledger,
+    work: &atomic::Work,
+    passphrase: Option<&str>,
+    progress: &mut dyn FnMut(&ExportProgress),
+) -> Result<Written, ExportError> {
+    let err = |e: io::Error| ExportError::write(&work.final_path, e);
+    let (resources, versions, originals) = vault.dump_counts()?;
+    let total = resources + versions + originals;
+    let last = ledger.entries()?.pop();
+    let key = SpoolKey::new();
+    let sink = Sink::create(&work.partial, passphrase).map_err(err)?;
+    let mut zip = archive::final_zip(sink);
+    let header = bundle_header();
+    zip.start_file(layout::BUNDLE, archive::stored())
+        .map_err(|e| err(io::Error::other(e)))?;
+    let mut state = WriterState::new(zip, &work.dir, &key, &header).map_err(err)?;
+
+    let (tx, rx) = mpsc::sync_channel::<Batch>(4);
+    let state = std::thread::scope(|scope| -> Result<WriterState<'_>, ExportError> {
+        let writer = scope.spawn(move || -> io::Result<WriterState<'_>> {
+            for batch in rx {
+                state.take(batch)?;
+            }
+            Ok(state)
+        });
+        let read = read_all(vault, &tx, total, progress);
+        drop(tx);
+        let written = writer
+            .join()
+            .map_err(|_| err(io::Error::other("the export's writer stopped")))?;
+        let state = written.map_err(err)?;
+        read?;
+        Ok(state)
+    })?;
+    let (mut zip, mut manifest_files, counts) = state.close().map_err(err)?;
+    let spools = counts.spools.len() as u64;
+    for (i, (order, spool)) in counts.spools.into_iter().enumerate() {
+        // The attachments' spool sorts first; then the per-type files are put
+        // together with bundle.json into the final file.
+        progress(&ExportProgress {
+            phase: if order.starts_with('0') {
+                ExportPhase::Attachments
+            } else {
+                ExportPhase::Bundle
+            },
+            done: i as u64,
+            total: spools,
+        });
+        manifest_files.extend(spool.copy_into(&mut zip, &key).map_err(err)?);
+    }
+    progress(&ExportProgress {
+        phase: ExportPhase::Finishing,
+        done: spools,
+        total: spools,
+    });
+    let as_counts = |m: BTreeMap<String, u64>| {
+        m.into_iter()
+            .map(|(resource_type, count)| TypeCount {
+                resource_type,
+                count,
+            })
+            .collect::<Vec<_>>()
+    };
+    let manifest = Manifest {
+        format: layout::FORMAT.to_owned(),
+        format_version: layout::FORMAT_VERSION,
+        exported_at: crate::clock::now_rfc3339(),
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        fhir_version: "4.0.1".to_owned(),
+        ledger_head: last.as_ref().map(|e| e.hash.clone()),
+        ledger_entries: last.as_ref().map(|e| e.seq).unwrap_or(0),
+        resources: counts.current.values().sum(),
+        counts: as_counts(counts.current),
+        versions: as_counts(counts.versions),
+        originals: as_counts(counts.originals),
+        attachments: counts.attachments,
+        files: manifest_files,
+    };
+    let bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| err(io::Error::other(e)))?;
+    zip.start_file(layout::MANIFEST, archive::deflated())
+        .map_err(|e| err(io::Error::other(e)))?;
+    zip.write_all(&bytes).map_err(err)?;
+    let sink = zip
+        .finish()
+        .map_err(|e| err(io::Error::other(e)))?
+        .into_inner();
+    let (sha256, size) = sink.finish().map_err(err)?;
+    Ok(Written {
+        manifest,
+        sha256,
+        bytes: size,
+    })
+}
+
+/// Reads every row in key order and hands batches to the writer; stops early
+/// when the writer has gone (its error is reported instead).
+fn read_all(
+    vault: &Vault,
+    tx: &mpsc::SyncSender<Batch>,
+    total: u64,
+    progress: &mut dyn FnMut(&ExportProgress),
+) -> Result<(), ExportError> {
+    let mut codec = JsonCodec::new()?;
+    let mut done = 0u64;
+    let mut report = |n: usize| {
+        done += n as u64;
+        progress(&ExportProgress {
+            phase: ExportPhase::Resources,
+            done,
+            total,
+        });
+    };
+    let mut after = 0;
+    loop {
+        let rows = vault.dump_resources(after, BATCH)?;
+        let Some(last) = rows.last() else { break };
+        after = last.pk;
+        let n = rows.len();
+        let mut batch = Vec::with_capacity(n);
+        for mut r in rows {
+            let raw = codec.decode(&r.raw_zstd, r.raw_len)?;
+            r.raw_zstd = Vec::new();
+            batch.push((r, raw));
+        }
+        if tx.send(Batch::Current(batch)).is_err() {
+            return Ok(());
+        }
+        report(n);
+    }
+    let mut after = 0;
+    loop {
+        let rows = vault.dump_versions(after, BATCH)?;
+        let Some(last) = rows.last() else { break };
+        after = last.pk;
+        let n = rows.len();
+        let mut batch = Vec::with_capacity(n);
+        for mut r in rows {
+            let raw = codec.decode(&r.raw_zstd, r.raw_len)?;
+            r.raw_zstd = Vec::new();
+            batch.push((r, raw));
+        }
+        if tx.send(Batch::Versions(batch)).is_err() {
+            return Ok(());
+        }
+        report(n);
+    }
+    let mut after = 0;
+    loop {
+        let rows = vault.dump_originals(after, BATCH)?;
+        let Some(last) = rows.last() else { break };
+        after = last.pk;
+        let n = rows.len();
+        let mut batch = Vec::with_capacity(n);
+        for mut r in rows {
+            let raw = codec.decode(&r.raw_zstd, r.raw_len)?;
+            r.raw_zstd = Vec::new();
+            batch.push((r, raw));
+        }
+        if tx.send(Batch::Originals(batch)).is_err() {
+            return Ok(());
+        }
+        report(n);
+    }
+    Ok(())
+}
+
+fn bundle_header() -> Vec<u8> {
+    let now = crate::clock::now_rfc3339();
+    let mut id = [0u8; 16];
+    let _ = getrandom::fill(&mut id);
+    let head = format!(
+        "{{\"resourceType\":\"Bundle\",\"id\":\"{}\",\"meta\":{{\"lastUpdated\":\"{now}\"}},\"type\":\"collection\",\"timestamp\":\"{now}\"",
+        hex::encode(id)
+    );
+    head.into_bytes()
+}
+
+/// A data file and its restore file, growing side by side.
+struct Pair {
+    data: Spool,
+    restore: Spool,
+}
+
+#[derive(Default)]
+struct Counts {
+    current: BTreeMap<String, u64>,
+    versions: BTreeMap<String, u64>,
+    originals: BTreeMap<String, u64>,
+    attachments: u64,
+    /// Every spool in the order it goes into the final zip.
+    spools: BTreeMap<String, Spool>,
+}
+
+struct WriterState<'k> {
+    zip: FinalZip,
+    dir: std::path::PathBuf,
+    key: &'k SpoolKey,
+    pairs: BTreeMap<String, Pair>,
+    attachments: Option<Spool>,
+    used_names: HashSet<String>,
+    next_spool: usize,
+    bundle_sha: Sha256,
+    bundle_bytes: u64,
+    bundle_entries: u64,
+    line: Vec<u8>,
+    counts: Counts,
+}
+
+impl<'k> WriterState<'k> {
+    fn new(
+        zip: FinalZip,
+        dir: &Path,
+        key: &'k SpoolKey,
+        header: &[u8],
+    ) -> io::Result<WriterState<'k>> {
+        let mut s = WriterState {
+            zip,
+            dir: dir.to_owned(),
+            key,
+            pairs: BTreeMap::new(),
+            attachments: None,
+            used_names: HashSet::new(),
+            next_spool: 0,
+            bundle_sha: Sha256::new(),
+            bundle_bytes: 0,
+            bundle_entries: 0,
+            line: Vec::with_capacity(64 * 1024),
+            counts: Counts::default(),
+        };
+        s.bundle(header)?;
+        Ok(s)
+    }
+
+    fn bundle(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.bundle_sha.update(bytes);
+        self.bundle_bytes += bytes.len() as u64;
+        self.zip.write_all(bytes)
+    }
+
+    fn spool(&mut self, name: &str) -> io::Result<Spool> {
+        let mut spool = Spool::create(&self.dir, self.next_spool, self.key)?;
+        self.next_spool += 1;
+        spool.start(name, archive::deflated())?;
+        Ok(spool)
+    }
+
+    fn pair(&mut self, path: String) -> io::Result<&mut Pair> {
+        if !self.pairs.contains_key(&path) {
+            let data = self.spool(&path)?;
+            let restore = self.spool(&layout::restore_of(&path))?;
+            self.pairs.insert(path.clone(), Pair { data, restore });
+        }
+        self.pairs
+            .get_mut(&path)
+            .ok_or_else(|| io::Error::other("spool missing"))
+    }
+
+    /// Writes one NDJSON line and its restore line; returns the exact bytes
+    /// when the stored JSON is not one line.
+    fn lines(
+        &mut self,
+        path: String,
+        raw: &[u8],
+        restore: impl FnOnce(Option<String>) -> io::Result<Vec<u8>>,
+    ) -> io::Result<()> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        let exact = if minify::is_one_line(raw) {
+            line.extend_from_slice(raw);
+            None
+        } else {
+            minify::one_line(raw, &mut line);
+            Some(
+                String::from_utf8(raw.to_vec())
+                    .map_err(|_| io::Error::other("a stored record is not UTF-8 text"))?,
+            )
+        };
+        line.push(b'\n');
+        let mut restore_line = restore(exact)?;
+        restore_line.push(b'\n');
+        let pair = self.pair(path)?;
+        pair.data.write_all(&line)?;
+        pair.restore.write_all(&restore_line)?;
+        self.line = line;
+        Ok(())
+    }
+
+    fn take(&mut self, batch: Batch) -> io::Result<()> {
+        match batch {
+            Batch::Current(items) => {
+                for (r, raw) in items {
+                    self.current(&r, &raw)?;
+                }
+            }
+            Batch::Versions(items) => {
+                for (v, raw) in items {
+                    let path = layout::versions(&layout::safe_name(&v.resource_type));
+                    self.lines(path, &raw, |exact| {
+                        to_json(&VersionLine {
+                            source: v.source.clone(),
+                            id: v.resource_id.clone(),
+                            origin: v.origin.clone(),
+                            version_id: v.version_id.clone(),
+                            last_updated: v.last_updated.clone(),
+                            fhir_version: v.fhir_version.clone(),
+                            fetched_at: v.fetched_at.clone(),
+                            superseded_at: v.superseded_at.clone(),
+                            sha256: hex::encode(&v.sha256),
+                            exact,
+                        })
+                    })?;
+                    *self.counts.versions.entry(v.resource_type).or_default() += 1;
+                }
+            }
+            Batch::Originals(items) => {
+                for (o, raw) in items {
+                    let path = layout::originals(&layout::safe_name(&o.resource_type));
+                    self.lines(path, &raw, |exact| {
+                        to_json(&OriginalLine {
+                            source: o.source.clone(),
+                            id: o.resource_id.clone(),
+                            fhir_version: o.fhir_version.clone(),
+                            notes: o.notes.clone(),
+                            sha256: hex::encode(&o.sha256),
+                            exact,
+                        })
+                    })?;
+                    *self.counts.originals.entry(o.resource_type).or_default() += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn current(&mut self, r: &DumpResource, raw: &[u8]) -> io::Result<()> {
+        let path = layout::current(&layout::safe_name(&r.resource_type));
+        self.lines(path, raw, |exact| {
+            to_json(&CurrentLine {
+                source: r.source.clone(),
+                origin: r.origin.clone(),
+                fetched_at: r.fetched_at.clone(),
+                id: r.resource_id.clone(),
+                version_id: r.version_id.clone(),
+                last_updated: r.last_updated.clone(),
+                category: r.category.clone(),
+                clinical_date: r.clinical_date.clone(),
+                code: r.code.clone(),
+                display: r.display.clone(),
+                fhir_version: r.fhir_version.clone(),
+                sha256: hex::encode(&r.sha256),
+                exact,
+            })
+        })?;
+        // The Bundle is R4: a resource kept in another FHIR version stays in
+        // the NDJSON files only.
+        if r.fhir_version == "R4" {
+            let lead: &[u8] = if self.bundle_entries == 0 {
+                b",\"entry\":[{\"resource\":"
+            } else {
+                b",{\"resource\":"
+            };
+            self.bundle(lead)?;
+            self.bundle(raw)?;
+            self.bundle(b"}")?;
+            self.bundle_entries += 1;
+        }
+        if super::attachments::may_carry(&r.resource_type, raw) {
+            for (name, bytes) in super::attachments::extract(
+                &r.resource_type,
+                &r.resource_id,
+                raw,
+                &mut self.used_names,
+            ) {
+                if self.attachments.is_none() {
+                    let spool = Spool::create(&self.dir, self.next_spool, self.key)?;
+                    self.next_spool += 1;
+                    self.attachments = Some(spool);
+                }
+                if let Some(spool) = self.attachments.as_mut() {
+                    spool.start(&name, archive::deflated())?;
+                    spool.write_all(&bytes)?;
+                }
+                self.counts.attachments += 1;
+            }
+        }
+        *self
+            .counts
+            .current
+            .entry(r.resource_type.clone())
+            .or_default() += 1;
+        Ok(())
+    }
+
+    /// Ends `bundle.json`; returns the final zip, the bundle's manifest entry
+    /// and the counts with every spool in its place.
+    fn close(mut self) -> io::Result<(FinalZip, Vec<FileEntry>, Counts)> {
+        let tail: &[u8] = if self.bundle_entries == 0 {
+            b"}"
+        } else {
+            b"]}"
+        };
+        self.bundle(tail)?;
+        let bundle = FileEntry {
+            path: layout::BUNDLE.to_owned(),
+            bytes: self.bundle_bytes,
+            sha256: hex::encode(self.bundle_sha.finalize()),
+        };
+        let mut counts = self.counts;
+        // Attachments first, then data files, then restore files (sorted).
+        if let Some(spool) = self.attachments {
+            counts.spools.insert("0".to_owned(), spool);
+        }
+        for (path, pair) in self.pairs {
+            counts.spools.insert(format!("1{path}"), pair.data);
+            counts.spools.insert(format!("2{path}"), pair.restore);
+        }
+        Ok((self.zip, vec![bundle], counts))
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> io::Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(io::Error::other)
+}
