@@ -99,6 +99,7 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
         commands::share::share_choose_dir,
         commands::share::share_create,
         commands::share::share_open_summary,
+        commands::about::about_info,
         commands::integrator::integrator_account,
         commands::integrator::integrator_save_account,
         commands::integrator::integrator_remove_account,
@@ -252,11 +253,14 @@ pub(crate) fn login_redirect() -> RedirectKind {
 
 fn wire_deep_links(app: &mut tauri::App, connector: Arc<Connector>) -> tauri::Result<()> {
     let links = app.deep_link();
-    // Installed packages register the scheme themselves; development builds on
-    // Linux and Windows have no installer, so they register at start-up.
-    #[cfg(all(debug_assertions, any(target_os = "linux", windows)))]
-    if let Err(e) = links.register_all() {
-        eprintln!("ownchart: could not register the ownchart:// link handler: {e}");
+    // Installed packages register the scheme themselves: the .deb's desktop entry
+    // (MimeType), the NSIS/MSI installers' registry keys, the macOS bundle's
+    // Info.plist. Only a copy that no installer set up registers at start-up.
+    #[cfg(any(target_os = "linux", windows))]
+    if needs_runtime_registration(app, links) {
+        if let Err(e) = links.register_all() {
+            eprintln!("ownchart: could not register the ownchart:// link handler: {e}");
+        }
     }
     // A cold start by a link: the URL is in argv.
     if let Ok(Some(urls)) = links.get_current() {
@@ -269,4 +273,26 @@ fn wire_deep_links(app: &mut tauri::App, connector: Arc<Connector>) -> tauri::Re
             .for_each(|u| deep_link::handle(&connector, u))
     });
     Ok(())
+}
+
+/// Development builds and an AppImage (which has no installer) register the
+/// scheme at start-up; a release installed from the .deb never rewrites what its
+/// package set up.
+#[cfg(target_os = "linux")]
+fn needs_runtime_registration(
+    app: &tauri::App,
+    _links: &tauri_plugin_deep_link::DeepLink<tauri::Wry>,
+) -> bool {
+    cfg!(debug_assertions) || app.env().appimage.is_some()
+}
+
+/// Development builds register the scheme at start-up, and so does a release no
+/// installer registered (a portable copy); an installed one finds the installer's
+/// registry keys pointing at itself and leaves them alone.
+#[cfg(windows)]
+fn needs_runtime_registration(
+    _app: &tauri::App,
+    links: &tauri_plugin_deep_link::DeepLink<tauri::Wry>,
+) -> bool {
+    cfg!(debug_assertions) || !links.is_registered("ownchart").unwrap_or(false)
 }

@@ -2,6 +2,7 @@
 //! `ownchart_core`. Secrets never cross this boundary in either direction except
 //! the passphrase the patient types, which is wrapped at once.
 
+pub mod about;
 pub mod audit;
 pub mod connect;
 pub mod directory;

@@ -7,6 +7,7 @@
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
+import type { AboutInfo } from "./bindings/AboutInfo";
 import type { ApiCredentialsInput } from "./bindings/ApiCredentialsInput";
 import type { AttachmentContent } from "./bindings/AttachmentContent";
 import type { CategoryTable } from "./bindings/CategoryTable";
@@ -52,7 +53,9 @@ import type { SyncStarted } from "./bindings/SyncStarted";
 import type { VaultStatus } from "./bindings/VaultStatus";
 import { settle, type IpcResult } from "./errors";
 
+export type { AboutInfo } from "./bindings/AboutInfo";
 export type { ApiCredentialsInput } from "./bindings/ApiCredentialsInput";
+export type { BuildKind } from "./bindings/BuildKind";
 export type { CategoryCount } from "./bindings/CategoryCount";
 export type { CategoryProgress } from "./bindings/CategoryProgress";
 export type { CategoryState } from "./bindings/CategoryState";
@@ -66,6 +69,7 @@ export type { DirectorySearchResult } from "./bindings/DirectorySearchResult";
 export type { DirectorySourceFormat } from "./bindings/DirectorySourceFormat";
 export type { DirectorySourceView } from "./bindings/DirectorySourceView";
 export type { DisconnectReport } from "./bindings/DisconnectReport";
+export type { Ecosystem } from "./bindings/Ecosystem";
 export type { EraseReport } from "./bindings/EraseReport";
 export type { EraseRevocation } from "./bindings/EraseRevocation";
 export type { ErrorData } from "./bindings/ErrorData";
@@ -89,9 +93,12 @@ export type { IpcError } from "./bindings/IpcError";
 export type { LedgerEntryView } from "./bindings/LedgerEntryView";
 export type { LedgerExportFormat } from "./bindings/LedgerExportFormat";
 export type { LedgerStatus } from "./bindings/LedgerStatus";
+export type { LicenseNotices } from "./bindings/LicenseNotices";
+export type { LicenseText } from "./bindings/LicenseText";
 export type { LoginFinished } from "./bindings/LoginFinished";
 export type { LoginOutcome } from "./bindings/LoginOutcome";
 export type { LoginStarted } from "./bindings/LoginStarted";
+export type { NoticePackage } from "./bindings/NoticePackage";
 export type { PortalAddress } from "./bindings/PortalAddress";
 export type { PortalKind } from "./bindings/PortalKind";
 export type { ProtectionMode } from "./bindings/ProtectionMode";
@@ -283,6 +290,11 @@ export function syncSchedule(): Promise<IpcResult<SyncSchedule>> {
 /** Changes the schedule (`every_days` 1..365, or absent for none); resolves to the saved one. */
 export function syncSetSchedule(schedule: SyncSchedule): Promise<IpcResult<SyncSchedule>> {
   return call("sync_set_schedule", { schedule });
+}
+
+/** The About screen: version, build, data folder, protection and the third-party license notices. */
+export function aboutInfo(): Promise<IpcResult<AboutInfo>> {
+  return call("about_info");
 }
 
 /**
