@@ -133,9 +133,10 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -euo pipefail -c
     done
     return 1
   }
+  # single-instance names its D-Bus service after the bundle identifier (tauri.conf.json).
   instance_name() {
     gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
-      --method org.freedesktop.DBus.ListNames | grep -o "org\.ownchart\.app\.SingleInstance[A-Za-z0-9_.]*" || true
+      --method org.freedesktop.DBus.ListNames | grep -o "org\.ownchart\.desktop\.SingleInstance[A-Za-z0-9_.]*" || true
   }
   # The app has finished starting once its window is on screen: the deep-link
   # handler is set up before GTK maps the window.

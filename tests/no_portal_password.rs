@@ -77,6 +77,8 @@ fn masked_inputs_are_only_the_vault_passphrase_and_api_secrets() {
         users,
         [
             "ApiCredentialsForm.svelte",
+            // The passphrase of a deleted passphrase vault, which still opens its kept log.
+            "Audit.svelte",
             // The passphrase of an encrypted export, chosen or typed again to restore.
             "ExportForm.svelte",
             "FirstRun.svelte",

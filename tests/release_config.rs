@@ -63,6 +63,9 @@ fn signing_is_left_to_the_release_machine() {
     assert_eq!(b["windows"]["digestAlgorithm"], "sha256");
     assert_eq!(b["windows"]["nsis"]["installMode"], "currentUser");
     assert_eq!(b["macOS"]["signingIdentity"], Value::Null);
+    // An identifier ending in `.app` clashes with the macOS bundle extension; the
+    // single-instance D-Bus name (tests/installed_deb.sh) derives from it too.
+    assert_eq!(conf()["identifier"], "org.ownchart.desktop");
     assert_eq!(b["macOS"]["hardenedRuntime"], true);
     assert!(b["macOS"]["minimumSystemVersion"].is_string());
 }

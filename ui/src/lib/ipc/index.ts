@@ -202,6 +202,11 @@ export function verifyLedger(): Promise<IpcResult<LedgerStatus>> {
   return call("verify_ledger");
 }
 
+/** Opens the log kept after a passphrase vault was deleted, with that vault's passphrase. */
+export function ledgerUnlock(passphrase: string): Promise<IpcResult<LedgerStatus>> {
+  return call("ledger_unlock", { passphrase });
+}
+
 /** Searches the portal directory (built-in list plus the added sources) by name, alias, city, state or zip. */
 export function directorySearch(query: DirectoryQuery): Promise<IpcResult<DirectorySearchResult>> {
   return call("directory_search", { query });
