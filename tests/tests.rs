@@ -24,7 +24,7 @@ mod integrator;
 mod no_portal_password;
 mod plaintext;
 mod records;
-mod share;
 mod release_config;
+mod share;
 mod sync;
 mod sync_crash;

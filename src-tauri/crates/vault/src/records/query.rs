@@ -429,7 +429,7 @@ impl Vault {
         *self.cache() = CountCache::default();
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, CountCache> {
+    pub(crate) fn cache(&self) -> std::sync::MutexGuard<'_, CountCache> {
         self.count_cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -686,6 +686,8 @@ pub(crate) struct CountCache {
     generation: u64,
     counts: HashMap<String, u64>,
     sources: Option<std::sync::Arc<Vec<(String, u64)>>>,
+    /// The chart series list, by category filter (`None`: all).
+    series: HashMap<Option<String>, std::sync::Arc<Vec<super::SeriesRow>>>,
 }
 
 impl CountCache {
@@ -694,6 +696,7 @@ impl CountCache {
             self.generation = generation;
             self.counts.clear();
             self.sources = None;
+            self.series.clear();
         }
     }
 
@@ -718,5 +721,24 @@ impl CountCache {
     fn put_sources(&mut self, generation: u64, s: std::sync::Arc<Vec<(String, u64)>>) {
         self.at(generation);
         self.sources = Some(s);
+    }
+
+    pub(crate) fn series(
+        &mut self,
+        generation: u64,
+        category: Option<&str>,
+    ) -> Option<std::sync::Arc<Vec<super::SeriesRow>>> {
+        self.at(generation);
+        self.series.get(&category.map(str::to_owned)).cloned()
+    }
+
+    pub(crate) fn put_series(
+        &mut self,
+        generation: u64,
+        category: Option<&str>,
+        rows: std::sync::Arc<Vec<super::SeriesRow>>,
+    ) {
+        self.at(generation);
+        self.series.insert(category.map(str::to_owned), rows);
     }
 }

@@ -276,7 +276,10 @@ fn a_changed_row_replaces_its_search_words_and_values() {
         fetched_at: "2026-01-02T00:00:00Z",
     };
     let before = v.value_points("http://loinc.org|29463-7").unwrap().len();
+    // The series list is cached: the write must make it read again.
+    let series_before = v.value_series(None).unwrap()[0].count;
     assert_eq!(v.write_batch(&meta, &[row]).unwrap().updated, 1);
+    assert_eq!(v.value_series(None).unwrap()[0].count, series_before - 1);
     let words = |w: &str| RecordFilter {
         words: vec![w.into()],
         ..RecordFilter::default()

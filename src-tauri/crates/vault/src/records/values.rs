@@ -48,8 +48,20 @@ fn point(r: &rusqlite::Row<'_>) -> rusqlite::Result<ValuePoint> {
 }
 
 impl Vault {
-    /// Every series (of `category`, or all), with its count and newest value.
+    /// Every series (of `category`, or all), with its count and newest value;
+    /// cached until a row changes (the list walks every stored value).
     pub fn value_series(&self, category: Option<&str>) -> Result<Vec<SeriesRow>> {
+        let generation = self.conn_ref().total_changes();
+        if let Some(rows) = self.cache().series(generation, category) {
+            return Ok(rows.as_ref().clone());
+        }
+        let rows = self.value_series_uncached(category)?;
+        self.cache()
+            .put_series(generation, category, std::sync::Arc::new(rows.clone()));
+        Ok(rows)
+    }
+
+    fn value_series_uncached(&self, category: Option<&str>) -> Result<Vec<SeriesRow>> {
         let mut groups: Vec<(String, String, UnitCounts)> = Vec::new();
         {
             // Covered by the (category, code, date, unit) index: no row is read.
