@@ -1,4 +1,4 @@
-//! The security configuration, checked on every build (SECURITY.md W-03, W-04,
+//! The security configuration, checked on every build (threat model W-03, W-04,
 //! TM-14…TM-16): `tauri.conf.json` keeps a strict CSP, no global Tauri object,
 //! a frozen prototype and only local capabilities without shell, file-system
 //! or HTTP permissions; no shell plugin is a dependency; and the IPC command

@@ -1,7 +1,7 @@
 //! Connecting portals, in process: the real connector against the project's
 //! SMART portal on 127.0.0.1:0, a real passphrase-protected vault, and a scripted
 //! person who signs in over HTTP. The callback is handed to the connector the way
-//! the shell does with a deep link. Covers SECURITY.md O-01, O-03, O-04, O-07,
+//! the shell does with a deep link. Covers threat model O-01, O-03, O-04, O-07,
 //! O-08, O-09, O-10 and seed 000 (access ends → reconnect, data kept).
 
 use std::sync::{mpsc, Arc, Mutex};

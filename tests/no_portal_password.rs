@@ -1,4 +1,4 @@
-//! SECURITY.md O-02 and TM-08, structurally: Ownchart never asks for or sends a
+//! threat model O-02 and TM-08, structurally: Ownchart never asks for or sends a
 //! portal password. The app's code uses no OAuth password grant (ROPC), and the
 //! only masked inputs in the UI are the vault passphrase, patient-generated API
 //! secrets and the integrator account's credentials, all through the one

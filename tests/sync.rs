@@ -2,7 +2,7 @@
 //! real connection (signed in by the scripted person), a real SQLCipher vault,
 //! every category, the filters, incremental re-sync, versions, DSTU2, and each
 //! of the portal's fault switches ending in its documented outcome with the
-//! pages before it kept (SECURITY.md N-01…N-12, TM-19, TM-20).
+//! pages before it kept (threat model N-01…N-12, TM-19, TM-20).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

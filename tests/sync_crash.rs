@@ -1,4 +1,4 @@
-//! kill -9 in the middle of `ownchart sync`, many times in a row (SECURITY.md
+//! kill -9 in the middle of `ownchart sync`, many times in a row (threat model
 //! C-01): after every kill the vault opens, passes SQLCipher's page-HMAC check
 //! and SQLite's integrity check, and holds exactly the pages whose commit
 //! finished — the resources equal what the stored query states say was added.

@@ -1,7 +1,7 @@
 //! A guard against absurdly deep JSON before it reaches serde: some crate in
 //! the app's dependency tree switches on serde_json's `unbounded_depth`, which
 //! removes serde_json's own recursion limit, so a hostile 100,000-level page
-//! could otherwise overflow the stack (SECURITY.md N-02). One pass over the
+//! could otherwise overflow the stack (threat model N-02). One pass over the
 //! bytes, skipping strings; far cheaper than the parse it protects.
 
 /// Deeper than any FHIR resource (real ones stay under 20 levels).

@@ -1,5 +1,5 @@
 //! Untrusted HTML (a resource's narrative `text.div`, HTML attachments) made
-//! inert before it reaches the UI (SECURITY.md TM-14, TM-18; W-01, W-09).
+//! inert before it reaches the UI (threat model TM-14, TM-18; W-01, W-09).
 //!
 //! The policy is FHIR's narrative allow-list (txt-1: basic formatting, tables,
 //! lists, `a`, `img`), enforced by `ammonia`: no script or style elements (their

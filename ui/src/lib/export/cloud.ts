@@ -1,6 +1,6 @@
 // Folders that a cloud service copies off this computer. A record file saved in
 // one leaves the computer too: worth a warning, and for a file without a
-// passphrase, a second thought (SECURITY.md D-05).
+// passphrase, a second thought (threat model D-05).
 
 const SERVICES: readonly { name: string; folder: RegExp }[] = [
   { name: "Dropbox", folder: /^Dropbox( \(.+\))?$/i },

@@ -55,7 +55,7 @@ export function frameDocument(sanitizedHtml: string, options: FrameOptions): str
 }
 
 /**
- * The sandbox of every frame showing record content: no flags at all (SECURITY.md
+ * The sandbox of every frame showing record content: no flags at all (threat model
  * TM-14). Without `allow-same-origin` the frame's origin is opaque, so even a
  * script that slipped past the sanitizer and the CSPs could not reach the app's
  * page or its IPC; the price is that the app cannot reach in either, which is

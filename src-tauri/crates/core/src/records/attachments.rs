@@ -1,6 +1,6 @@
 //! A record's attachments: where they are (inline `data`, or a `Binary` in the
 //! vault named by `url`, from the same source), what they are — decided from
-//! the bytes' magic numbers, not only the declared type (SECURITY.md TM-17) —
+//! the bytes' magic numbers, not only the declared type (threat model TM-17) —
 //! and their content made safe to show: HTML through the sanitizer, images
 //! only as PNG, JPEG, GIF or WebP whose bytes match, RTF turned into text,
 //! anything else (PDF included) offered for saving only.

@@ -1,4 +1,4 @@
-//! RTF attachments as plain text (SECURITY.md TM-17: RTF is converted in Rust,
+//! RTF attachments as plain text (threat model TM-17: RTF is converted in Rust,
 //! never handed to a word processor): paragraphs and tabs kept, `\'hh` and
 //! `\uN` characters decoded, control words and hidden groups (font and colour
 //! tables, pictures, `{\*...}` destinations) dropped.
