@@ -282,3 +282,74 @@ fn find_eocd_tail(bytes: &[u8]) -> Vec<u8> {
         .expect("a whole zip ends with its central directory");
     bytes[at..].to_vec()
 }
+
+/// The export's FHIR files — `bundle.json` and every NDJSON file of current and
+/// earlier versions — validate as R4 with the independent validator
+/// (`tests/r4-validator`, fhirbolt's strict model), for a generated record with
+/// updated resources and, when they are here, the public Synthea patients
+/// (R4 and DSTU2, whose converted resources are exported as R4).
+#[test]
+fn the_exported_fhir_files_validate_as_r4_with_an_independent_validator() {
+    let Ok(validator) = std::env::var("OWNCHART_R4_VALIDATOR") else {
+        eprintln!("export: R4 validation skipped (OWNCHART_R4_VALIDATOR not set)");
+        return;
+    };
+    if !keyring_or_skip("the_exported_fhir_files_validate_as_r4") {
+        return;
+    }
+    let sb = Sandbox::new();
+    filled(&sb, 3_000, 47);
+    // The same record with a new family name: the resources that carry it get an
+    // earlier version.
+    let again = sb.file(
+        "again.ndjson",
+        &Generator::new(47).with_canary("Zyxrevised").ndjson(3_000),
+    );
+    assert!(sb.json(&["import", again.to_str().unwrap()]).0);
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    for kind in ["r4-synthea", "dstu2-synthea"] {
+        for entry in std::fs::read_dir(shared.join(kind))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let (ok, v) = sb.json(&["import", entry.path().to_str().unwrap()]);
+            assert!(ok, "{}: {v}", entry.path().display());
+        }
+    }
+
+    let out = sb.root.path().join("export.zip");
+    let (ok, v) = sb.json(&["export", "--out", out.to_str().unwrap(), "--plaintext"]);
+    assert!(ok, "{v}");
+    let unpacked = sb.root.path().join("fhir");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut checked = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        // manifest.json, restore/ and attachments/ are not FHIR; the DSTU2
+        // originals are kept as received and are not R4.
+        if name != "bundle.json" && !name.starts_with("ndjson/") {
+            continue;
+        }
+        let path = unpacked.join(&name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::io::copy(&mut entry, &mut std::fs::File::create(&path).unwrap()).unwrap();
+        checked.push(name);
+    }
+    assert!(checked.iter().any(|n| n == "bundle.json"), "{checked:?}");
+    assert!(
+        checked.iter().any(|n| n.starts_with("ndjson/versions/")),
+        "{checked:?}"
+    );
+    let result = std::process::Command::new(validator)
+        .arg(&unpacked)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
