@@ -352,4 +352,23 @@ fn the_exported_fhir_files_validate_as_r4_with_an_independent_validator() {
         String::from_utf8_lossy(&result.stdout),
         String::from_utf8_lossy(&result.stderr)
     );
+
+    // Resources kept as received (DSTU2 files) are in the export too, apart
+    // from R4, and come back with everything else.
+    let names: Vec<String> = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned())
+        .collect();
+    if shared.join("dstu2-synthea").is_dir() {
+        assert!(
+            names.iter().any(|n| n.starts_with("as-received/dstu2/")),
+            "{names:?}"
+        );
+    }
+    let fresh = Sandbox::new();
+    assert!(fresh.json(&["init"]).0);
+    let (ok, v) = fresh.json(&["import", out.to_str().unwrap()]);
+    assert!(ok, "{v}");
+    let (_, before) = sb.json(&["status"]);
+    let (_, after) = fresh.json(&["status"]);
+    assert_eq!(counts(&before), counts(&after));
 }

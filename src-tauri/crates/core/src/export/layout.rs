@@ -5,6 +5,9 @@
 //! bundle.json                          one FHIR Bundle (collection) of the current R4 resources
 //! ndjson/<Type>.ndjson                 current resources, FHIR Bulk Data style (one per line)
 //! ndjson/versions/<Type>.ndjson        earlier versions of resources of that type
+//! as-received/<version>/...            the same two, for resources kept in the FHIR
+//!                                      version they arrived in (not R4), so that
+//!                                      bundle.json and ndjson/ hold R4 only
 //! originals/dstu2/<Type>.ndjson        the DSTU2 originals of converted resources
 //! attachments/<Type>/<id>.<ext>        inline attachment data, decoded (a convenience copy)
 //! restore/<same path as above>         one line per line of the NDJSON file with the same
@@ -27,12 +30,31 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const MANIFEST: &str = "manifest.json";
 pub const BUNDLE: &str = "bundle.json";
 
-pub fn current(resource_type: &str) -> String {
-    format!("ndjson/{resource_type}.ndjson")
+/// `fhir_version`: `None` (or "R4") for R4 resources, else the version a
+/// resource was kept in.
+pub fn current(resource_type: &str, fhir_version: Option<&str>) -> String {
+    match as_received(fhir_version) {
+        None => format!("ndjson/{resource_type}.ndjson"),
+        Some(dir) => format!("{dir}/{resource_type}.ndjson"),
+    }
 }
 
-pub fn versions(resource_type: &str) -> String {
-    format!("ndjson/versions/{resource_type}.ndjson")
+pub fn versions(resource_type: &str, fhir_version: Option<&str>) -> String {
+    match as_received(fhir_version) {
+        None => format!("ndjson/versions/{resource_type}.ndjson"),
+        Some(dir) => format!("{dir}/versions/{resource_type}.ndjson"),
+    }
+}
+
+/// The version a resource is filed under: `None` for R4.
+pub fn non_r4(fhir_version: &str) -> Option<String> {
+    (fhir_version != "R4").then(|| fhir_version.to_owned())
+}
+
+fn as_received(fhir_version: Option<&str>) -> Option<String> {
+    fhir_version
+        .filter(|v| *v != "R4")
+        .map(|v| format!("as-received/{}", safe_name(&v.to_ascii_lowercase())))
 }
 
 pub fn originals(resource_type: &str) -> String {

@@ -146,7 +146,10 @@ pub fn restore(
         detail,
     };
     for c in &v.manifest.counts {
-        let path = layout::current(&layout::safe_name(&c.resource_type));
+        let path = layout::current(
+            &layout::safe_name(&c.resource_type),
+            c.fhir_version.as_deref(),
+        );
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut flush = |chunk: &mut Vec<RestoreResource>,
                          report: &mut FileReport,
@@ -199,7 +202,10 @@ pub fn restore(
     }
     let mut versions_added = 0;
     for c in &v.manifest.versions {
-        let path = layout::versions(&layout::safe_name(&c.resource_type));
+        let path = layout::versions(
+            &layout::safe_name(&c.resource_type),
+            c.fhir_version.as_deref(),
+        );
         let mut chunk = Vec::with_capacity(CHUNK);
         for_each_pair::<VersionLine, _>(&v, &path, &mut |line, meta| {
             let raw = exact(line, meta.exact.as_deref());

@@ -91,6 +91,11 @@ pub struct TypeCount {
     pub resource_type: String,
     #[ts(type = "number")]
     pub count: u64,
+    /// Set for resources kept in the FHIR version they arrived in (a DSTU2 file
+    /// imported as received): they live under `as-received/`, apart from R4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fhir_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

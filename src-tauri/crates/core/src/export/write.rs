@@ -125,11 +125,27 @@ fn finish(
         resources: w.manifest.resources,
         versions,
         attachments: w.manifest.attachments,
-        counts: w.manifest.counts,
+        counts: per_type(&w.manifest.counts),
         sha256: w.sha256,
         ledger_seq: appended.seq,
         cloud_sync_folder: atomic::cloud_sync_folder(path),
     })
+}
+
+/// The report's counts, one per resource type whatever version it was kept in.
+fn per_type(counts: &[TypeCount]) -> Vec<TypeCount> {
+    let mut merged: BTreeMap<&str, u64> = BTreeMap::new();
+    for c in counts {
+        *merged.entry(&c.resource_type).or_default() += c.count;
+    }
+    merged
+        .into_iter()
+        .map(|(resource_type, count)| TypeCount {
+            resource_type: resource_type.to_owned(),
+            count,
+            fhir_version: None,
+        })
+        .collect()
 }
 
 fn write_file(
@@ -189,11 +205,12 @@ fn write_file(
         done: spools,
         total: spools,
     });
-    let as_counts = |m: BTreeMap<String, u64>| {
+    let as_counts = |m: BTreeMap<(String, Option<String>), u64>| {
         m.into_iter()
-            .map(|(resource_type, count)| TypeCount {
+            .map(|((resource_type, fhir_version), count)| TypeCount {
                 resource_type,
                 count,
+                fhir_version,
             })
             .collect::<Vec<_>>()
     };
@@ -319,9 +336,10 @@ struct Pair {
 
 #[derive(Default)]
 struct Counts {
-    current: BTreeMap<String, u64>,
-    versions: BTreeMap<String, u64>,
-    originals: BTreeMap<String, u64>,
+    /// By resource type and, when not R4, the version it was kept in.
+    current: BTreeMap<(String, Option<String>), u64>,
+    versions: BTreeMap<(String, Option<String>), u64>,
+    originals: BTreeMap<(String, Option<String>), u64>,
     attachments: u64,
     /// Every spool in the order it goes into the final zip.
     spools: BTreeMap<String, Spool>,
@@ -430,7 +448,9 @@ impl<'k> WriterState<'k> {
             }
             Batch::Versions(items) => {
                 for (v, raw) in items {
-                    let path = layout::versions(&layout::safe_name(&v.resource_type));
+                    let kept_in = layout::non_r4(&v.fhir_version);
+                    let path =
+                        layout::versions(&layout::safe_name(&v.resource_type), kept_in.as_deref());
                     self.lines(path, &raw, |exact| {
                         to_json(&VersionLine {
                             source: v.source.clone(),
@@ -445,7 +465,11 @@ impl<'k> WriterState<'k> {
                             exact,
                         })
                     })?;
-                    *self.counts.versions.entry(v.resource_type).or_default() += 1;
+                    *self
+                        .counts
+                        .versions
+                        .entry((v.resource_type, kept_in))
+                        .or_default() += 1;
                 }
             }
             Batch::Originals(items) => {
@@ -461,7 +485,11 @@ impl<'k> WriterState<'k> {
                             exact,
                         })
                     })?;
-                    *self.counts.originals.entry(o.resource_type).or_default() += 1;
+                    *self
+                        .counts
+                        .originals
+                        .entry((o.resource_type, None))
+                        .or_default() += 1;
                 }
             }
         }
@@ -469,7 +497,8 @@ impl<'k> WriterState<'k> {
     }
 
     fn current(&mut self, r: &DumpResource, raw: &[u8]) -> io::Result<()> {
-        let path = layout::current(&layout::safe_name(&r.resource_type));
+        let kept_in = layout::non_r4(&r.fhir_version);
+        let path = layout::current(&layout::safe_name(&r.resource_type), kept_in.as_deref());
         self.lines(path, raw, |exact| {
             to_json(&CurrentLine {
                 source: r.source.clone(),
@@ -522,7 +551,7 @@ impl<'k> WriterState<'k> {
         *self
             .counts
             .current
-            .entry(r.resource_type.clone())
+            .entry((r.resource_type.clone(), kept_in))
             .or_default() += 1;
         Ok(())
     }
