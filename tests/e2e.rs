@@ -61,6 +61,60 @@ impl Drop for Driver {
     }
 }
 
+/// Starts tauri-driver (which starts the app) on `sb`'s data folder with the
+/// extra environment `envs`; returns it (stopped when dropped) and its port.
+pub fn start_driver<V: AsRef<std::ffi::OsStr>>(sb: &Sandbox, envs: &[(&str, V)]) -> (Driver, u16) {
+    let port = free_port();
+    let native = free_port();
+    let mut cmd = Command::new("tauri-driver");
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--native-port",
+        &native.to_string(),
+    ])
+    .env("OWNCHART_DATA_DIR", sb.data_dir())
+    .stdout(Stdio::null());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    (Driver(cmd.spawn().expect("tauri-driver starts")), port)
+}
+
+/// Runs `script` against the app started on `sb` with `envs`, then closes it.
+pub fn run_app<F>(sb: &Sandbox, envs: &[(&str, String)], script: F)
+where
+    F: for<'c> FnOnce(&'c Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'c>>,
+{
+    let (driver, port) = start_driver(sb, envs);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = connect(port).await;
+        script(&c).await;
+        c.close().await.unwrap();
+    });
+    drop(driver);
+}
+
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+/// Keeps a screenshot where CI collects them (`target/tmp/e2e`).
+pub fn save_png(name: &str, png: &[u8]) {
+    assert!(png.starts_with(b"\x89PNG"), "{name} is not a PNG");
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(name), png).unwrap();
+}
+
 pub async fn connect(port: u16) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
@@ -134,22 +188,7 @@ fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
     let file = sb.file("my-records.json", &bundle);
     let expected = expected_counts(&bundle_resources(&bundle));
 
-    let port = free_port();
-    let native = free_port();
-    let driver = Driver(
-        Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("OWNCHART_DATA_DIR", sb.data_dir())
-            .env("OWNCHART_E2E_PICK_FILES", &file)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("tauri-driver starts"),
-    );
+    let (driver, port) = start_driver(&sb, &[("OWNCHART_E2E_PICK_FILES", &file)]);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -186,16 +225,13 @@ fn first_run_then_import_shows_the_right_counts_in_the_real_app() {
         }
 
         let png = screenshot(&c).await;
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("records-overview.png"), &png).unwrap();
-        assert!(png.starts_with(b"\x89PNG"));
+        save_png("records-overview.png", &png);
 
         click(&c, "[data-testid=nav-settings]").await;
         let mode = text(&c, "[data-testid=protection-mode]").await;
         assert!(mode.to_lowercase().contains("keyring"), "{mode}");
         let png = screenshot(&c).await;
-        std::fs::write(out.join("vault-settings.png"), &png).unwrap();
+        save_png("vault-settings.png", &png);
         click(&c, "[data-testid=nav-audit]").await;
         let ledger = text(&c, "[data-testid=ledger-status]").await;
         assert!(ledger.starts_with("Intact"), "{ledger}");

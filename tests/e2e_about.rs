@@ -3,11 +3,9 @@
 //! the third-party license notices generated at build time, which a filter
 //! narrows and whose license texts open.
 
-use std::process::{Command, Stdio};
-
 use fantoccini::Locator;
 
-use crate::e2e::{app_lock, click, connect, e2e_or_skip, free_port, screenshot, text, Driver};
+use crate::e2e::{app_lock, click, connect, e2e_or_skip, save_png, screenshot, start_driver, text};
 use crate::util::*;
 
 #[test]
@@ -17,22 +15,7 @@ fn the_about_screen_shows_the_build_and_the_license_notices() {
     }
     let _one_app_at_a_time = app_lock();
     let sb = Sandbox::new();
-    let port = free_port();
-    let native = free_port();
-    let driver = Driver(
-        Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("OWNCHART_DATA_DIR", sb.data_dir())
-            .env("OWNCHART_NO_DEMO_PORTAL", "1")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("tauri-driver starts"),
-    );
+    let (driver, port) = start_driver(&sb, &[("OWNCHART_NO_DEMO_PORTAL", "1".to_string())]);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -107,10 +90,7 @@ fn the_about_screen_shows_the_build_and_the_license_notices() {
             "{texts:?}"
         );
 
-        let png = screenshot(&c).await;
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("about.png"), &png).unwrap();
+        save_png("about.png", &screenshot(&c).await);
         c.close().await.unwrap();
     });
     drop(driver);

@@ -5,60 +5,14 @@
 //! forwards to the running app — or, in the loopback run, by following the
 //! redirect to the app's 127.0.0.1 listener.
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use ownchart_portal::{PortalConfig, RunningPortal};
 
 use crate::connect_cli::browser_script;
 use crate::e2e::*;
 use crate::util::*;
-
-fn run_app<F>(sb: &Sandbox, envs: &[(&str, String)], script: F)
-where
-    F: for<'c> FnOnce(&'c Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'c>>,
-{
-    let port = free_port();
-    let native = free_port();
-    let mut cmd = Command::new("tauri-driver");
-    cmd.args([
-        "--port",
-        &port.to_string(),
-        "--native-port",
-        &native.to_string(),
-    ])
-    .env("OWNCHART_DATA_DIR", sb.data_dir())
-    .stdout(Stdio::null());
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let driver = Driver(cmd.spawn().expect("tauri-driver starts"));
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let c = connect(port).await;
-        script(&c).await;
-        c.close().await.unwrap();
-    });
-    drop(driver);
-}
-
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
-fn save(name: &str, png: &[u8]) {
-    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join(name), png).unwrap();
-}
 
 #[test]
 fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
@@ -84,7 +38,7 @@ fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
             click(c, "[data-testid=nav-connections]").await;
             let status = text(c, "[data-testid=connection-status]").await;
             assert!(status.to_lowercase().contains("connected"), "{status}");
-            save("connections.png", &screenshot(c).await);
+            save_png("connections.png", &screenshot(c).await);
             click(c, "[data-testid=nav-records]").await;
             assert_eq!(text(c, "[data-testid=category-count-patient]").await, "1");
         })
@@ -147,7 +101,7 @@ fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
                         vec![],
                     )
                     .await;
-                save("sync-progress.png", &screenshot(c).await);
+                save_png("sync-progress.png", &screenshot(c).await);
                 let outcome = c
                     .wait()
                     .at_most(Duration::from_secs(120))
@@ -172,7 +126,7 @@ fn connect_the_demo_portal_by_deep_link_and_a_test_portal_by_loopback() {
                         vec![],
                     )
                     .await;
-                save("sync-result.png", &screenshot(c).await);
+                save_png("sync-result.png", &screenshot(c).await);
                 click(c, "[data-testid=nav-records]").await;
                 let shown = text(c, "[data-testid=category-count-labs]").await;
                 assert_eq!(shown.replace(',', ""), expected_labs.to_string());

@@ -6,7 +6,6 @@
 //! `OWNCHART_E2E_CONFIRM=yes` (the erase's native confirmation).
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
@@ -14,17 +13,6 @@ use ownchart_synth::Generator;
 
 use crate::e2e::*;
 use crate::util::*;
-
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
 
 async fn attr(c: &Client, css: &str, name: &str) -> String {
     c.wait()
@@ -61,13 +49,6 @@ async fn scroll_to(c: &Client, css: &str) {
         .await;
 }
 
-fn save_shot(name: &str, png: &[u8]) {
-    assert!(png.starts_with(b"\x89PNG"), "{name} is not a PNG");
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join(name), png).unwrap();
-}
-
 fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -92,27 +73,17 @@ fn export_share_audit_and_delete_everything_in_the_real_app() {
     let out = sb.root.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
 
-    let port = free_port();
-    let native = free_port();
-    let driver = Driver(
-        Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("OWNCHART_DATA_DIR", sb.data_dir())
-            .env("OWNCHART_E2E_PICK_FILES", &file)
-            .env("OWNCHART_E2E_PICK_DIR", &out)
-            .env(
+    let (driver, port) = start_driver(
+        &sb,
+        &[
+            ("OWNCHART_E2E_PICK_FILES", file.display().to_string()),
+            ("OWNCHART_E2E_PICK_DIR", out.display().to_string()),
+            (
                 "OWNCHART_E2E_SAVE_PATH",
-                out.join("ownchart-export.zip.age"),
-            )
-            .env("OWNCHART_E2E_CONFIRM", "yes")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("tauri-driver starts"),
+                out.join("ownchart-export.zip.age").display().to_string(),
+            ),
+            ("OWNCHART_E2E_CONFIRM", "yes".to_string()),
+        ],
     );
 
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -158,7 +129,7 @@ fn export_share_audit_and_delete_everything_in_the_real_app() {
             head.starts_with(b"age-encryption.org/v1"),
             "not an age file"
         );
-        save_shot("export.png", &screenshot(&c).await);
+        save_png("export.png", &screenshot(&c).await);
 
         // Share: the preview first, then the files.
         click(&c, "[data-testid=nav-share]").await;
@@ -166,7 +137,7 @@ fn export_share_audit_and_delete_everything_in_the_real_app() {
         assert_eq!(total, resources.len().to_string());
         let labs = attr(&c, "[data-testid=share-preview-count-labs]", "data-count").await;
         assert_eq!(labs, expected["labs"].to_string());
-        save_shot("share-preview.png", &screenshot(&c).await);
+        save_png("share-preview.png", &screenshot(&c).await);
         click(&c, "[data-testid=share-next]").await;
         type_into(&c, "[data-testid=share-recipient]", "Dr. Ada Lovelace").await;
         type_into(&c, "[data-testid=share-purpose]", "Second opinion").await;
@@ -210,7 +181,7 @@ fn export_share_audit_and_delete_everything_in_the_real_app() {
         let uri = attr(&c, "[data-testid=share-shlink]", "value").await;
         assert!(uri.starts_with("shlink:/"), "{uri}");
         scroll_to(&c, "[data-testid=share-qr]").await;
-        save_shot("share-result.png", &screenshot(&c).await);
+        save_png("share-result.png", &screenshot(&c).await);
 
         // The audit log lists both disclosures and verifies.
         click(&c, "[data-testid=nav-audit]").await;
@@ -221,7 +192,7 @@ fn export_share_audit_and_delete_everything_in_the_real_app() {
         click(&c, "[data-testid=ledger-verify]").await;
         let status = text(&c, "[data-testid=ledger-status]").await;
         assert!(status.starts_with("Intact"), "{status}");
-        save_shot("audit.png", &screenshot(&c).await);
+        save_png("audit.png", &screenshot(&c).await);
 
         // Delete everything: the word, the (hooked) native confirmation, the report.
         click(&c, "[data-testid=nav-settings]").await;
@@ -229,7 +200,7 @@ fn export_share_audit_and_delete_everything_in_the_real_app() {
         click(&c, "[data-testid=erase-button]").await;
         text(&c, "[data-testid=erase-result]").await;
         scroll_to(&c, "[data-testid=danger-zone]").await;
-        save_shot("erase.png", &screenshot(&c).await);
+        save_png("erase.png", &screenshot(&c).await);
         click(&c, "[data-testid=erase-continue]").await;
 
         // First run again; the log is still there, ending with the deletion.

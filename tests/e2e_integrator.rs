@@ -6,32 +6,14 @@
 //! goes through the redirector, signs in at the portal and the app receives the
 //! answer by deep link — and syncs; the records are counted.
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use ownchart_portal::{IntegratorConfig, PortalConfig, RunningPortal};
 
 use crate::connect_cli::browser_script;
 use crate::e2e::*;
 use crate::util::*;
-
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
-fn save(name: &str, png: &[u8]) {
-    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join(name), png).unwrap();
-}
 
 #[test]
 fn connect_through_the_integrator_and_sync() {
@@ -59,22 +41,7 @@ fn connect_through_the_integrator_and_sync() {
 
     let sb = Sandbox::new();
     let browser = browser_script(sb.root.path(), "demo", "demo", Some(BIN));
-    let port = free_port();
-    let native = free_port();
-    let driver = Driver(
-        Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("OWNCHART_DATA_DIR", sb.data_dir())
-            .env("BROWSER", browser.display().to_string())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("tauri-driver starts"),
-    );
+    let (driver, port) = start_driver(&sb, &[("BROWSER", browser.display().to_string())]);
     let (directory, integrator, redirector, token) = (
         sim.directory_base(),
         sim.integrator_base(),
@@ -97,7 +64,7 @@ fn connect_through_the_integrator_and_sync() {
         assert!(saved.contains("Saved"), "{saved}");
         let state = text(&c, "[data-testid=integrator-token-state]").await;
         assert!(state.contains("set") && !state.contains(&token), "{state}");
-        save("integrator-settings.png", &screenshot(&c).await);
+        save_png("integrator-settings.png", &screenshot(&c).await);
 
         // Connect: the directory search shows the partner portal, via the integrator.
         click(&c, "[data-testid=nav-connect]").await;
@@ -108,7 +75,7 @@ fn connect_through_the_integrator_and_sync() {
         assert!(shown.contains("via integrator"), "{shown}");
         assert!(shown.contains("Verona") && shown.contains("53593"), "{shown}");
         assert!(shown.contains("Epic") && shown.contains("active"), "{shown}");
-        save("integrator-directory.png", &screenshot(&c).await);
+        save_png("integrator-directory.png", &screenshot(&c).await);
         click(&c, &format!("{row} [data-testid=integrator-connect-button]")).await;
         let done = text(&c, "[data-testid=login-connected]").await;
         assert!(done.contains("Epic New"), "{done}");
@@ -145,7 +112,7 @@ fn connect_through_the_integrator_and_sync() {
             .await
             .unwrap();
         assert_eq!(labs.replace(',', ""), expected_labs.to_string());
-        save("integrator-sync.png", &screenshot(&c).await);
+        save_png("integrator-sync.png", &screenshot(&c).await);
         click(&c, "[data-testid=nav-records]").await;
         let counted = text(&c, "[data-testid=category-count-labs]").await;
         assert_eq!(counted.replace(',', ""), expected_labs.to_string());

@@ -120,34 +120,6 @@ fn large_vault(sb: &Sandbox) -> std::collections::BTreeMap<String, u64> {
     counts(&status)
 }
 
-fn run_app<F>(sb: &Sandbox, envs: &[(&str, String)], script: F)
-where
-    F: for<'c> FnOnce(&'c Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'c>>,
-{
-    let port = free_port();
-    let native = free_port();
-    let mut cmd = Command::new("tauri-driver");
-    cmd.args([
-        "--port",
-        &port.to_string(),
-        "--native-port",
-        &native.to_string(),
-    ])
-    .env("OWNCHART_DATA_DIR", sb.data_dir())
-    .stdout(Stdio::null());
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let driver = Driver(cmd.spawn().expect("tauri-driver starts"));
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let c = connect(port).await;
-        script(&c).await;
-        c.close().await.unwrap();
-    });
-    drop(driver);
-}
-
 /// Waits until the script returns something other than null or false.
 async fn until(c: &Client, what: &str, script: &str) -> serde_json::Value {
     let start = Instant::now();
@@ -215,28 +187,14 @@ async fn frame_shows(c: &Client, frame_css: &str, word: &str) {
     panic!("{frame_css} never showed {word}: still {last:?} after 60 s");
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
 /// Screenshots go where CI keeps them (tests/screenshots) and beside the other
 /// end-to-end pictures in the target folder.
 async fn save(c: &Client, name: &str) {
     let png = screenshot(c).await;
-    assert!(png.starts_with(b"\x89PNG"));
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+    save_png(name, &png);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
-    for dir in [target, repo] {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(name), &png).unwrap();
-    }
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join(name), &png).unwrap();
 }
 
 /// The data-total of an element: the plain number behind a formatted count.
