@@ -63,7 +63,9 @@ grep -q '^MimeType=.*x-scheme-handler/ownchart;' "$desktop" || fail "$desktop_id
 # Every library the binary links comes from a declared dependency or from one of
 # theirs (as this machine's apt resolves them; alternatives not installed here,
 # such as Ubuntu's libssl3t64 on Debian, are skipped).
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# No `producer | grep -q` or `awk '{...; exit}'` here: under pipefail the producer
+# dies of SIGPIPE when the reader stops early, and the script with it (exit 141).
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 owner_of() {
   local path=$1 real
   real=$(realpath "$path")
@@ -81,8 +83,9 @@ done
 closure=$(apt-cache depends --recurse --installed --no-recommends --no-suggests \
   --no-conflicts --no-breaks --no-replaces --no-enhances "${declared[@]}" |
   grep -v '^ ' | sed 's/:.*//; s/[<>]//g' | sort -u)
+ld_cache=$(ldconfig -p)
 for soname in $(objdump -p "$bin" | awk '/NEEDED/ {print $2}'); do
-  path=$(ldconfig -p | awk -v s="$soname" '$1 == s {print $NF; exit}')
+  path=$(awk -v s="$soname" '$1 == s && !found {print $NF; found = 1}' <<<"$ld_cache")
   [ -n "$path" ] || fail "$soname is not on this machine"
   owner=$(owner_of "$path") || fail "no package owns $path"
   case "$owner" in libc6 | libgcc-s1) continue ;; esac
@@ -91,7 +94,7 @@ done
 log "desktop entry, icons and dependencies ok"
 
 # Release hygiene: stripped, no debug-only hooks, the real keyring store linked in.
-file -b "$bin" | grep -q ', stripped' || fail "the binary is not stripped"
+[[ "$(file -b "$bin")" == *", stripped"* ]] || fail "the binary is not stripped"
 if grep -aq OWNCHART_E2E_PICK_FILES "$bin"; then fail "a debug-only hook is in the release binary"; fi
 grep -aq org.freedesktop.secrets "$bin" || fail "the Secret Service keyring store is not in the binary"
 log "release binary: $(du -k "$bin" | cut -f1) KiB, stripped, no debug hooks"
@@ -143,7 +146,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -euo pipefail -c
   wait_for_window() {
     for _ in $(seq 240); do
       for id in $(xwininfo -root -tree | awk "/\"Ownchart\"/ {print \$1}"); do
-        xwininfo -id "$id" | grep -q IsViewable && return 0
+        [[ "$(xwininfo -id "$id")" == *IsViewable* ]] && return 0
       done
       sleep 0.25
     done
