@@ -7,6 +7,7 @@
 mod archive;
 mod atomic;
 mod attachments;
+mod bundle_stream;
 mod error;
 mod layout;
 mod minify;

@@ -1,25 +1,25 @@
 //! The export itself: one pass over the vault in key order (bounded batches,
-//! decompressed on this thread) feeding a writer thread that appends each
-//! resource to its type's NDJSON spool and restore spool, to `bundle.json` in
-//! the final zip, and its attachments to their spool. Then versions and
-//! originals the same way, then the spools are copied into the final zip, the
-//! manifest goes last, the file is fsynced and renamed into place, and the
-//! EXPORT entry is appended to the ledger.
+//! decompressed on this thread) feeding two writer threads: one appends each
+//! current R4 resource to `bundle.json` in the final zip (`bundle_stream.rs`),
+//! the other appends every resource, version and original to its type's
+//! NDJSON spool and restore spool, and attachments to theirs. Then the spools
+//! are copied into the final zip, the manifest goes last, the file is fsynced
+//! and renamed into place, and the EXPORT entry is appended to the ledger.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use ownchart_vault::{
     DumpOriginal, DumpResource, DumpVersion, JsonCodec, Ledger, NewLedgerEntry, Vault,
 };
-use sha2::{Digest, Sha256};
 
-use super::archive::{self, FinalZip, Sink, Spool, SpoolKey};
+use super::archive::{self, Sink, Spool, SpoolKey};
 use super::atomic;
+use super::bundle_stream::BundleStream;
 use super::error::ExportError;
-use super::layout::{self, CurrentLine, FileEntry, Manifest, OriginalLine, VersionLine};
+use super::layout::{self, CurrentLine, Manifest, OriginalLine, VersionLine};
 use super::minify;
 use super::types::*;
 
@@ -27,8 +27,11 @@ use super::types::*;
 /// stays bounded by a few batches of resources.
 const BATCH: usize = 512;
 
+/// Current resources go to both writers, hence shared.
+type Current = Arc<Vec<(DumpResource, Vec<u8>)>>;
+
 enum Batch {
-    Current(Vec<(DumpResource, Vec<u8>)>),
+    Current(Current),
     Versions(Vec<(DumpVersion, Vec<u8>)>),
     Originals(Vec<(DumpOriginal, Vec<u8>)>),
 }
@@ -161,30 +164,47 @@ fn write_file(
     let last = ledger.entries()?.pop();
     let key = SpoolKey::new();
     let sink = Sink::create(&work.partial, passphrase).map_err(err)?;
-    let mut zip = archive::final_zip(sink);
-    let header = bundle_header();
-    zip.start_file(layout::BUNDLE, archive::stored())
-        .map_err(|e| err(io::Error::other(e)))?;
-    let mut state = WriterState::new(zip, &work.dir, &key, &header).map_err(err)?;
+    let bundle = BundleStream::start(archive::final_zip(sink)).map_err(err)?;
+    let files = TypeFiles::new(&work.dir, &key);
 
-    let (tx, rx) = mpsc::sync_channel::<Batch>(4);
-    let state = std::thread::scope(|scope| -> Result<WriterState<'_>, ExportError> {
-        let writer = scope.spawn(move || -> io::Result<WriterState<'_>> {
-            for batch in rx {
-                state.take(batch)?;
+    let (to_files, files_rx) = mpsc::sync_channel::<Batch>(4);
+    let (to_bundle, bundle_rx) = mpsc::sync_channel::<Current>(4);
+    let (bundle, files) = std::thread::scope(|scope| {
+        let bundle_writer = scope.spawn(move || -> io::Result<BundleStream> {
+            let mut bundle = bundle;
+            for batch in bundle_rx {
+                for (r, raw) in batch.iter() {
+                    // The Bundle is R4: a resource kept in another FHIR
+                    // version stays in the NDJSON files only.
+                    if r.fhir_version == "R4" {
+                        bundle.add(raw)?;
+                    }
+                }
             }
-            Ok(state)
+            Ok(bundle)
         });
-        let read = read_all(vault, &tx, total, progress);
-        drop(tx);
-        let written = writer
-            .join()
-            .map_err(|_| err(io::Error::other("the export's writer stopped")))?;
-        let state = written.map_err(err)?;
+        let files_writer = scope.spawn(move || -> io::Result<TypeFiles<'_>> {
+            let mut files = files;
+            for batch in files_rx {
+                files.take(batch)?;
+            }
+            Ok(files)
+        });
+        let read = read_all(vault, &to_files, &to_bundle, total, progress);
+        drop(to_files);
+        drop(to_bundle);
+        let stopped = || err(io::Error::other("the export's writer stopped"));
+        let bundle = bundle_writer.join().map_err(|_| stopped());
+        let files = files_writer.join().map_err(|_| stopped());
+        // A writer's error explains why the reader stopped early.
+        let bundle = bundle?.map_err(err)?;
+        let files = files?.map_err(err)?;
         read?;
-        Ok(state)
+        Ok::<_, ExportError>((bundle, files))
     })?;
-    let (mut zip, mut manifest_files, counts) = state.close().map_err(err)?;
+    let (mut zip, bundle_entry) = bundle.close().map_err(err)?;
+    let counts = files.close();
+    let mut manifest_files = vec![bundle_entry];
     let spools = counts.spools.len() as u64;
     for (i, (order, spool)) in counts.spools.into_iter().enumerate() {
         // The attachments' spool sorts first; then the per-type files are put
@@ -250,6 +270,7 @@ fn write_file(
 fn read_all(
     vault: &Vault,
     tx: &mpsc::SyncSender<Batch>,
+    to_bundle: &mpsc::SyncSender<Current>,
     total: u64,
     progress: &mut dyn FnMut(&ExportProgress),
 ) -> Result<(), ExportError> {
@@ -275,7 +296,8 @@ fn read_all(
             r.raw_zstd = Vec::new();
             batch.push((r, raw));
         }
-        if tx.send(Batch::Current(batch)).is_err() {
+        let batch = Arc::new(batch);
+        if to_bundle.send(Arc::clone(&batch)).is_err() || tx.send(Batch::Current(batch)).is_err() {
             return Ok(());
         }
         report(n);
@@ -317,17 +339,6 @@ fn read_all(
     Ok(())
 }
 
-fn bundle_header() -> Vec<u8> {
-    let now = crate::clock::now_rfc3339();
-    let mut id = [0u8; 16];
-    let _ = getrandom::fill(&mut id);
-    let head = format!(
-        "{{\"resourceType\":\"Bundle\",\"id\":\"{}\",\"meta\":{{\"lastUpdated\":\"{now}\"}},\"type\":\"collection\",\"timestamp\":\"{now}\"",
-        hex::encode(id)
-    );
-    head.into_bytes()
-}
-
 /// A data file and its restore file, growing side by side.
 struct Pair {
     data: Spool,
@@ -345,50 +356,34 @@ struct Counts {
     spools: BTreeMap<String, Spool>,
 }
 
-struct WriterState<'k> {
-    zip: FinalZip,
+/// The per-type NDJSON files, their restore files and the attachments, each
+/// growing in its own spool.
+struct TypeFiles<'k> {
     dir: std::path::PathBuf,
     key: &'k SpoolKey,
     pairs: BTreeMap<String, Pair>,
     attachments: Option<Spool>,
     used_names: HashSet<String>,
     next_spool: usize,
-    bundle_sha: Sha256,
-    bundle_bytes: u64,
-    bundle_entries: u64,
+    /// Reused for lines that need minifying and for restore lines.
     line: Vec<u8>,
+    restore_line: Vec<u8>,
     counts: Counts,
 }
 
-impl<'k> WriterState<'k> {
-    fn new(
-        zip: FinalZip,
-        dir: &Path,
-        key: &'k SpoolKey,
-        header: &[u8],
-    ) -> io::Result<WriterState<'k>> {
-        let mut s = WriterState {
-            zip,
+impl<'k> TypeFiles<'k> {
+    fn new(dir: &Path, key: &'k SpoolKey) -> TypeFiles<'k> {
+        TypeFiles {
             dir: dir.to_owned(),
             key,
             pairs: BTreeMap::new(),
             attachments: None,
             used_names: HashSet::new(),
             next_spool: 0,
-            bundle_sha: Sha256::new(),
-            bundle_bytes: 0,
-            bundle_entries: 0,
             line: Vec::with_capacity(64 * 1024),
+            restore_line: Vec::with_capacity(4 * 1024),
             counts: Counts::default(),
-        };
-        s.bundle(header)?;
-        Ok(s)
-    }
-
-    fn bundle(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.bundle_sha.update(bytes);
-        self.bundle_bytes += bytes.len() as u64;
-        self.zip.write_all(bytes)
+        }
     }
 
     fn spool(&mut self, name: &str) -> io::Result<Spool> {
@@ -409,41 +404,49 @@ impl<'k> WriterState<'k> {
             .ok_or_else(|| io::Error::other("spool missing"))
     }
 
-    /// Writes one NDJSON line and its restore line; returns the exact bytes
-    /// when the stored JSON is not one line.
-    fn lines(
+    /// Writes one NDJSON line and its restore line; `restore` gets the exact
+    /// bytes when the stored JSON is not one line.
+    fn lines<T: serde::Serialize>(
         &mut self,
         path: String,
         raw: &[u8],
-        restore: impl FnOnce(Option<String>) -> io::Result<Vec<u8>>,
+        restore: impl FnOnce(Option<String>) -> T,
     ) -> io::Result<()> {
         let mut line = std::mem::take(&mut self.line);
-        line.clear();
-        let exact = if minify::is_one_line(raw) {
-            line.extend_from_slice(raw);
+        let mut restore_line = std::mem::take(&mut self.restore_line);
+        let one_line = minify::is_one_line(raw);
+        let exact = if one_line {
             None
         } else {
+            line.clear();
             minify::one_line(raw, &mut line);
+            line.push(b'\n');
             Some(
                 String::from_utf8(raw.to_vec())
                     .map_err(|_| io::Error::other("a stored record is not UTF-8 text"))?,
             )
         };
-        line.push(b'\n');
-        let mut restore_line = restore(exact)?;
+        restore_line.clear();
+        serde_json::to_writer(&mut restore_line, &restore(exact)).map_err(io::Error::other)?;
         restore_line.push(b'\n');
         let pair = self.pair(path)?;
-        pair.data.write_all(&line)?;
+        if one_line {
+            pair.data.write_all(raw)?;
+            pair.data.write_all(b"\n")?;
+        } else {
+            pair.data.write_all(&line)?;
+        }
         pair.restore.write_all(&restore_line)?;
         self.line = line;
+        self.restore_line = restore_line;
         Ok(())
     }
 
     fn take(&mut self, batch: Batch) -> io::Result<()> {
         match batch {
             Batch::Current(items) => {
-                for (r, raw) in items {
-                    self.current(&r, &raw)?;
+                for (r, raw) in items.iter() {
+                    self.current(r, raw)?;
                 }
             }
             Batch::Versions(items) => {
@@ -451,19 +454,17 @@ impl<'k> WriterState<'k> {
                     let kept_in = layout::non_r4(&v.fhir_version);
                     let path =
                         layout::versions(&layout::safe_name(&v.resource_type), kept_in.as_deref());
-                    self.lines(path, &raw, |exact| {
-                        to_json(&VersionLine {
-                            source: v.source.clone(),
-                            id: v.resource_id.clone(),
-                            origin: v.origin.clone(),
-                            version_id: v.version_id.clone(),
-                            last_updated: v.last_updated.clone(),
-                            fhir_version: v.fhir_version.clone(),
-                            fetched_at: v.fetched_at.clone(),
-                            superseded_at: v.superseded_at.clone(),
-                            sha256: hex::encode(&v.sha256),
-                            exact,
-                        })
+                    self.lines(path, &raw, |exact| VersionLine {
+                        source: v.source.clone(),
+                        id: v.resource_id.clone(),
+                        origin: v.origin.clone(),
+                        version_id: v.version_id.clone(),
+                        last_updated: v.last_updated.clone(),
+                        fhir_version: v.fhir_version.clone(),
+                        fetched_at: v.fetched_at.clone(),
+                        superseded_at: v.superseded_at.clone(),
+                        sha256: hex::encode(&v.sha256),
+                        exact,
                     })?;
                     *self
                         .counts
@@ -475,15 +476,13 @@ impl<'k> WriterState<'k> {
             Batch::Originals(items) => {
                 for (o, raw) in items {
                     let path = layout::originals(&layout::safe_name(&o.resource_type));
-                    self.lines(path, &raw, |exact| {
-                        to_json(&OriginalLine {
-                            source: o.source.clone(),
-                            id: o.resource_id.clone(),
-                            fhir_version: o.fhir_version.clone(),
-                            notes: o.notes.clone(),
-                            sha256: hex::encode(&o.sha256),
-                            exact,
-                        })
+                    self.lines(path, &raw, |exact| OriginalLine {
+                        source: o.source.clone(),
+                        id: o.resource_id.clone(),
+                        fhir_version: o.fhir_version.clone(),
+                        notes: o.notes.clone(),
+                        sha256: hex::encode(&o.sha256),
+                        exact,
                     })?;
                     *self
                         .counts
@@ -499,36 +498,21 @@ impl<'k> WriterState<'k> {
     fn current(&mut self, r: &DumpResource, raw: &[u8]) -> io::Result<()> {
         let kept_in = layout::non_r4(&r.fhir_version);
         let path = layout::current(&layout::safe_name(&r.resource_type), kept_in.as_deref());
-        self.lines(path, raw, |exact| {
-            to_json(&CurrentLine {
-                source: r.source.clone(),
-                origin: r.origin.clone(),
-                fetched_at: r.fetched_at.clone(),
-                id: r.resource_id.clone(),
-                version_id: r.version_id.clone(),
-                last_updated: r.last_updated.clone(),
-                category: r.category.clone(),
-                clinical_date: r.clinical_date.clone(),
-                code: r.code.clone(),
-                display: r.display.clone(),
-                fhir_version: r.fhir_version.clone(),
-                sha256: hex::encode(&r.sha256),
-                exact,
-            })
+        self.lines(path, raw, |exact| CurrentLine {
+            source: r.source.clone(),
+            origin: r.origin.clone(),
+            fetched_at: r.fetched_at.clone(),
+            id: r.resource_id.clone(),
+            version_id: r.version_id.clone(),
+            last_updated: r.last_updated.clone(),
+            category: r.category.clone(),
+            clinical_date: r.clinical_date.clone(),
+            code: r.code.clone(),
+            display: r.display.clone(),
+            fhir_version: r.fhir_version.clone(),
+            sha256: hex::encode(&r.sha256),
+            exact,
         })?;
-        // The Bundle is R4: a resource kept in another FHIR version stays in
-        // the NDJSON files only.
-        if r.fhir_version == "R4" {
-            let lead: &[u8] = if self.bundle_entries == 0 {
-                b",\"entry\":[{\"resource\":"
-            } else {
-                b",{\"resource\":"
-            };
-            self.bundle(lead)?;
-            self.bundle(raw)?;
-            self.bundle(b"}")?;
-            self.bundle_entries += 1;
-        }
         if super::attachments::may_carry(&r.resource_type, raw) {
             for (name, bytes) in super::attachments::extract(
                 &r.resource_type,
@@ -556,22 +540,10 @@ impl<'k> WriterState<'k> {
         Ok(())
     }
 
-    /// Ends `bundle.json`; returns the final zip, the bundle's manifest entry
-    /// and the counts with every spool in its place.
-    fn close(mut self) -> io::Result<(FinalZip, Vec<FileEntry>, Counts)> {
-        let tail: &[u8] = if self.bundle_entries == 0 {
-            b"}"
-        } else {
-            b"]}"
-        };
-        self.bundle(tail)?;
-        let bundle = FileEntry {
-            path: layout::BUNDLE.to_owned(),
-            bytes: self.bundle_bytes,
-            sha256: hex::encode(self.bundle_sha.finalize()),
-        };
+    /// The counts with every spool in its place: attachments first, then
+    /// data files, then restore files (sorted).
+    fn close(self) -> Counts {
         let mut counts = self.counts;
-        // Attachments first, then data files, then restore files (sorted).
         if let Some(spool) = self.attachments {
             counts.spools.insert("0".to_owned(), spool);
         }
@@ -579,10 +551,6 @@ impl<'k> WriterState<'k> {
             counts.spools.insert(format!("1{path}"), pair.data);
             counts.spools.insert(format!("2{path}"), pair.restore);
         }
-        Ok((self.zip, vec![bundle], counts))
+        counts
     }
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> io::Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(io::Error::other)
 }
