@@ -230,7 +230,7 @@ fn browse_a_large_vault_timeline_filters_search_detail_category_and_chart() {
     run_app(&sb, &[], move |c| {
         Box::pin(async move {
             // Dashboard: the total, the panels, the connections.
-            assert_eq!(text(c, "[data-testid=total-count]").await, all.to_string());
+            assert_eq!(total(c, "[data-testid=total-count]").await, all);
             text(
                 c,
                 "[data-testid=dashboard-recent] [data-testid=record-line]",
