@@ -182,6 +182,21 @@ fn export_share_audit_and_delete_everything_in_the_real_app() {
         assert!(uri.starts_with("shlink:/"), "{uri}");
         scroll_to(&c, "[data-testid=share-qr]").await;
         save_png("share-result.png", &screenshot(&c).await);
+        // The browser opens only the summary of a share this run wrote, whatever
+        // folder the webview names.
+        let elsewhere = out.join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("patient-summary.html"), "<p>not ours</p>").unwrap();
+        let refused = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI_INTERNALS__.invoke('share_open_summary', { dir: arguments[0] })
+                   .then(() => done('opened'), (e) => done((e && e.code) || String(e)));",
+                vec![serde_json::json!(elsewhere.display().to_string())],
+            )
+            .await
+            .unwrap();
+        assert_eq!(refused, "summary_unknown");
 
         // The audit log lists both disclosures and verifies.
         click(&c, "[data-testid=nav-audit]").await;

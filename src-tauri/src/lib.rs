@@ -133,6 +133,7 @@ fn run_app(data_dir: std::path::PathBuf) -> ExitCode {
             }
             let state = AppState::new(session);
             app.manage(state.clone());
+            app.manage(commands::share::WrittenShares::default());
             let services = build_services(app.handle(), &data_dir, state)?;
             let connector = services.connector.clone();
             background_sync(services.sync.clone());

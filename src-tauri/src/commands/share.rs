@@ -2,6 +2,10 @@
 //! dialog (opened in Rust, so the webview needs no file-system permission), and
 //! the share itself, which records the disclosure before releasing the files.
 
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
 use ownchart_core::share::{SharePreview, ShareReport, ShareRequest, ShareSelection};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -38,20 +42,57 @@ pub async fn share_choose_dir(app: AppHandle) -> IpcResult<Option<String>> {
         .map(|p| p.display().to_string()))
 }
 
+/// The folders this run of the app wrote a share into: the only ones whose
+/// summary `share_open_summary` opens, so the webview cannot name any other
+/// file for the browser to open.
+#[derive(Default)]
+pub struct WrittenShares(Mutex<HashSet<PathBuf>>);
+
+impl WrittenShares {
+    fn key(dir: &str) -> Option<PathBuf> {
+        std::fs::canonicalize(dir).ok()
+    }
+
+    fn remember(&self, dir: &str) {
+        if let (Some(key), Ok(mut set)) = (Self::key(dir), self.0.lock()) {
+            set.insert(key);
+        }
+    }
+
+    fn wrote(&self, dir: &str) -> bool {
+        match (Self::key(dir), self.0.lock()) {
+            (Some(key), Ok(set)) => set.contains(&key),
+            _ => false,
+        }
+    }
+}
+
 #[tauri::command]
 pub async fn share_create(
     state: State<'_, AppState>,
+    written: State<'_, WrittenShares>,
     request: ShareRequest,
 ) -> IpcResult<ShareReport> {
-    state.blocking(move |s| Ok(s.share_create(&request)?)).await
+    let report = state
+        .blocking(move |s| Ok(s.share_create(&request)?))
+        .await?;
+    written.remember(&report.dir);
+    Ok(report)
 }
 
 /// Opens a share's printable summary in the system browser, where it prints or
 /// saves as PDF (a frame inside the webview cannot print on every platform).
-/// Only the summary file of a folder the app wrote: the name is fixed here.
+/// Only the summary file (its name is fixed here) of a folder this run of the
+/// app wrote a share into.
 #[tauri::command]
-pub async fn share_open_summary(dir: String) -> IpcResult<()> {
-    let path = std::path::Path::new(&dir).join(SUMMARY_FILE);
+pub async fn share_open_summary(written: State<'_, WrittenShares>, dir: String) -> IpcResult<()> {
+    if !written.wrote(&dir) {
+        return Err(IpcError::new(
+            "summary_unknown",
+            "Ownchart opens only the summary of a share it wrote since it started.",
+        ));
+    }
+    let path = Path::new(&dir).join(SUMMARY_FILE);
     if !path.is_file() {
         return Err(IpcError::new(
             "summary_missing",
@@ -75,5 +116,28 @@ fn e2e_override() -> Option<String> {
         std::env::var("OWNCHART_E2E_PICK_DIR").ok()
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn only_folders_a_share_was_written_into_are_known() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ours = tmp.path().join("share-1");
+        let other = tmp.path().join("share-2");
+        std::fs::create_dir_all(&ours).unwrap();
+        std::fs::create_dir_all(&other).unwrap();
+        let written = WrittenShares::default();
+        written.remember(&ours.display().to_string());
+        assert!(written.wrote(&ours.display().to_string()));
+        // The same folder named another way is the same folder.
+        let roundabout = tmp.path().join("share-2/../share-1/");
+        assert!(written.wrote(&roundabout.display().to_string()));
+        assert!(!written.wrote(&other.display().to_string()));
+        assert!(!written.wrote(&tmp.path().join("gone").display().to_string()));
     }
 }
