@@ -96,13 +96,17 @@ where
     drop(driver);
 }
 
-pub async fn type_into(c: &Client, css: &str, text: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
+/// The element `css` names, waiting up to `seconds` for it to appear.
+pub async fn element(c: &Client, css: &str, seconds: u64) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(seconds))
         .for_element(Locator::Css(css))
         .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = element(c, css, 30).await;
     el.clear().await.unwrap();
     el.send_keys(text).await.unwrap();
 }
@@ -141,11 +145,8 @@ pub async fn connect(port: u16) -> Client {
 }
 
 pub async fn text(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(css))
+    element(c, css, 30)
         .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
         .text()
         .await
         .unwrap()
@@ -154,11 +155,8 @@ pub async fn text(c: &Client, css: &str) -> String {
 }
 
 pub async fn click(c: &Client, css: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(css))
+    element(c, css, 30)
         .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
         .click()
         .await
         .unwrap_or_else(|e| panic!("could not click {css}: {e}"));

@@ -6,7 +6,6 @@
 //! `OWNCHART_E2E_CONFIRM=yes` (the erase's native confirmation).
 
 use std::path::Path;
-use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use ownchart_synth::Generator;
@@ -15,11 +14,8 @@ use crate::e2e::*;
 use crate::util::*;
 
 async fn attr(c: &Client, css: &str, name: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(120))
-        .for_element(Locator::Css(css))
+    element(c, css, 120)
         .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
         .attr(name)
         .await
         .unwrap()

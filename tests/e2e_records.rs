@@ -199,13 +199,9 @@ async fn save(c: &Client, name: &str) {
 
 /// The data-total of an element: the plain number behind a formatted count.
 async fn total(c: &Client, css: &str) -> u64 {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css(css))
+    element(c, css, 60)
         .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
-    el.attr("data-total")
+        .attr("data-total")
         .await
         .unwrap()
         .unwrap_or_default()
